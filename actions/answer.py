@@ -1,0 +1,41 @@
+"""The one custom action: answer the latest message from the knowledge module."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import read_turn, respond
+from knowledge import Reply, load_knowledge
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    """Send a reply; `answer` travels as message metadata and the REST channels put it in `custom`."""
+    dispatcher.utter_message(
+        text=reply.text,
+        buttons=[{"title": button.title, "payload": button.payload} for button in reply.buttons],
+        answer=reply.data,
+    )
+
+
+class ActionAnswer(Action):
+    """Answers every intent: card topics, small talk, places, fallback and bad input."""
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        knowledge = load_knowledge()
+        message = tracker.latest_message or {}
+        turn = read_turn(
+            knowledge,
+            text=message.get("text"),
+            intent=(message.get("intent") or {}).get("name"),
+            entities=message.get("entities") or [],
+            slots=tracker.current_slot_values(),
+        )
+        reply, slots = respond(knowledge, turn)
+        send(dispatcher, reply)
+        return [SlotSet(name, value) for name, value in slots.items()]

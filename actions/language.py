@@ -1,0 +1,37 @@
+"""Which language a message is written in, decided per message."""
+import re
+from typing import Optional
+
+from knowledge import LANGUAGES
+
+DEFAULT_LANGUAGE = "en"
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# A Han character carries about as much as a short English word.
+_LETTERS_PER_HAN = 3
+
+
+def detect_language(text: str) -> Optional[str]:
+    """'zh' or 'en' by the script the message is written in; None if it has no letters."""
+    han = len(_HAN.findall(text))
+    latin = len(_LATIN.findall(text))
+    if han == 0 and latin == 0:
+        return None
+    return "zh" if han * _LETTERS_PER_HAN >= latin else "en"
+
+
+def reply_language(text: str, requested: Optional[str], previous: Optional[str]) -> str:
+    """The language to answer in.
+
+    A quick reply carries the language it was offered in (`requested`); typed text
+    is answered in its own language; text without letters (emoji, digits) keeps the
+    conversation's previous language.
+    """
+    if requested in LANGUAGES:
+        return requested
+    if not text.startswith("/"):
+        detected = detect_language(text)
+        if detected:
+            return detected
+    return previous if previous in LANGUAGES else DEFAULT_LANGUAGE

@@ -1,0 +1,125 @@
+"""The action run as the action server runs it: tracker in, messages and slot events out."""
+import pytest
+
+from actions.answer import ActionAnswer
+from actions.incoming import MAX_QUESTION_CHARS
+from tests.conftest import make_tracker, run_action
+
+
+def answer(text, intent, entities=(), slots=None):
+    messages, events = run_action(ActionAnswer(), make_tracker(text, intent, entities, slots))
+    assert len(messages) == 1
+    slots_set = {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+    return messages[0], slots_set
+
+
+def region_entity(value):
+    return {"entity": "region", "value": value, "start": 0, "end": len(value)}
+
+
+@pytest.mark.parametrize(
+    "text, intent, must_contain",
+    [
+        ("what do I need to bring?", "ask_materials", ["household registration"]),
+        ("I lost my card", "report_lost_card", ["12333", "temporary"]),
+        ("what's the hotline", "ask_hotline", ["12333"]),
+        ("how many days does my employer have", "ask_employer_registration", ["30 days"]),
+        ("what law is this", "ask_legal_basis", ["Article 58", "citizenship number"]),
+        ("社保卡丢了咋办", "report_lost_card", ["挂失", "12333"]),
+        ("要带什么材料", "ask_materials", ["户口簿"]),
+        ("法律依据是什么", "ask_legal_basis", ["第五十八条", "个人社会保障号码为公民身份号码"]),
+    ],
+)
+def test_topic_questions_get_the_topic_answer_in_the_users_language(text, intent, must_contain):
+    message, slots = answer(text, intent)
+    for fragment in must_contain:
+        assert fragment in message["text"]
+    assert message["buttons"]
+    assert message["answer"]["topic"] == slots["topic"]
+    assert slots["language"] == ("zh" if any("\u4e00" <= c <= "\u9fff" for c in text) else "en")
+
+
+def test_a_region_in_the_question_names_the_local_bureau_and_is_remembered():
+    message, slots = answer("which office handles it in Chengdu?", "ask_department",
+                            [region_entity("Chengdu")])
+    assert "Chengdu Municipal Human Resources and Social Security Bureau" in message["text"]
+    assert slots["region"] == "chengdu"
+
+
+def test_a_remembered_region_is_used_for_a_later_question():
+    message, slots = answer("which department?", "ask_department", slots={"region": "wuhan"})
+    assert "Wuhan Municipal Human Resources and Social Security Bureau" in message["text"]
+    assert "region" not in slots
+
+
+def test_a_misspelled_region_without_an_entity_is_still_found():
+    message, slots = answer("where do I apply in Guangzhuo", "ask_department")
+    assert slots["region"] == "guangzhou"
+    assert "Guangzhou" in message["text"]
+
+
+def test_naming_the_region_after_a_general_answer_refines_that_answer():
+    message, slots = answer("I live in Wuhan", "inform_region", [region_entity("Wuhan")],
+                            slots={"topic": "materials", "language": "en"})
+    assert message["answer"]["topic"] == "materials"
+    assert "Wuhan Municipal Human Resources and Social Security Bureau" in message["text"]
+    assert slots["region"] == "wuhan"
+
+
+def test_naming_the_region_first_is_acknowledged_with_the_bureau():
+    message, slots = answer("我在上海", "inform_region", [region_entity("上海")])
+    assert "上海市人力资源和社会保障局" in message["text"]
+    assert slots == {"language": "zh", "region": "shanghai"}
+
+
+def test_an_unknown_place_is_asked_for_again():
+    message, slots = answer("I live in Atlantis", "inform_region")
+    assert "region" not in slots
+    assert "city or province" in message["text"]
+
+
+def test_a_follow_up_question_links_to_the_previous_answer(knowledge):
+    message, _ = answer("and where do I submit them?", "ask_department", slots={"topic": "materials"})
+    assert message["text"].startswith(knowledge.topics["department"].follow_up["materials"].en)
+    message, _ = answer("is there a number I can call?", "ask_hotline", slots={"topic": "lost_card"})
+    assert message["text"].startswith(knowledge.topics["hotline"].follow_up["lost_card"].en)
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback", None])
+def test_out_of_scope_gets_what_the_assistant_covers_with_buttons(knowledge, intent):
+    message, slots = answer("what's the weather tomorrow", intent)
+    assert message["text"] == knowledge.messages.fallback.en
+    assert len(message["buttons"]) == len(knowledge.menu)
+    assert "topic" not in slots
+
+
+def test_a_quick_reply_is_answered_in_the_language_it_was_offered_in():
+    message, slots = answer('/ask_fees{"language": "zh"}', "ask_fees",
+                            [{"entity": "language", "value": "zh"}], slots={"language": "zh"})
+    assert slots["language"] == "zh"
+    assert all('"language": "zh"' in button["payload"] for button in message["buttons"])
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [("", "empty_message"), ("   \n\t ", "empty_message"), ("\x00\x07", "empty_message"),
+     ("😀😀👍", "no_words"), ("?!...", "no_words"), ("x" * 10_000, "too_long"),
+     ("社保卡" * 4000, "too_long")],
+)
+def test_bad_input_gets_a_polite_reply_and_changes_nothing_remembered(knowledge, text, reason):
+    message, slots = answer(text, "ask_materials", slots={"region": "wuhan", "topic": "fees"})
+    expected = getattr(knowledge.messages, reason)
+    assert message["text"] in (expected.en.format(max_chars=MAX_QUESTION_CHARS),
+                               expected.zh.format(max_chars=MAX_QUESTION_CHARS))
+    assert set(slots) == {"language"}
+
+
+def test_emoji_keep_the_language_of_the_conversation(knowledge):
+    message, slots = answer("👍", "thank", slots={"language": "zh"})
+    assert slots["language"] == "zh"
+    assert message["text"] == knowledge.messages.no_words.zh
+
+
+def test_markup_is_not_echoed_back():
+    message, _ = answer("<script>alert(1)</script>", "out_of_scope")
+    assert "<script>" not in message["text"]

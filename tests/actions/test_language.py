@@ -1,0 +1,27 @@
+import pytest
+
+from actions.language import detect_language, reply_language
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("I lost my card", "en"), ("社保卡丢了咋办", "zh"), ("shebao卡丢了", "zh"),
+     ("SSC怎么办理", "zh"), ("I live in 武汉", "en"), ("12333", None), ("😀", None), ("", None)],
+)
+def test_detect_language(text, language):
+    assert detect_language(text) == language
+
+
+def test_a_quick_reply_payload_keeps_the_language_it_was_offered_in():
+    assert reply_language('/ask_fees{"language": "zh"}', "zh", "en") == "zh"
+    assert reply_language("/ask_fees", None, "zh") == "zh"
+
+
+def test_text_without_letters_keeps_the_previous_language():
+    assert reply_language("👍", None, "zh") == "zh"
+    assert reply_language("👍", None, None) == "en"
+
+
+def test_each_message_is_answered_in_its_own_language():
+    assert reply_language("what about fees?", None, "zh") == "en"
+    assert reply_language("要多少钱", None, "en") == "zh"

@@ -1,0 +1,44 @@
+"""The project's spaCy pipeline: built from the knowledge module, loaded from its folder."""
+import pytest
+import spacy
+
+from spacy_pipeline.build import build_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("spacy_pipeline")
+    build_pipeline().to_disk(folder)
+    return spacy.load(folder)  # the tokenizer comes back through the package's entry point
+
+
+@pytest.mark.parametrize(
+    "text, whole_words",
+    [("社保卡丢了咋办", ["社保卡"]), ("人社局在哪里", ["人社局"]), ("我在乌鲁木齐办电子社保卡", ["乌鲁木齐", "电子社保卡"]),
+     ("社会保障卡临时挂失", ["社会保障卡", "临时挂失"])],
+)
+def test_chinese_is_segmented_keeping_the_domain_terms_whole(nlp, text, whole_words):
+    tokens = [token.text for token in nlp(text)]
+    assert "".join(tokens) == text
+    for word in whole_words:
+        assert word in tokens
+
+
+def test_english_is_split_into_words_and_punctuation(nlp):
+    assert [t.text for t in nlp("Where's my e-card? In Xi'an.")] == [
+        "Where's", "my", "e-card", "?", "In", "Xi'an", "."]
+
+
+@pytest.mark.parametrize(
+    "text, region",
+    [("I live in Bejing now", "Bejing"), ("我住在乌鲁木齐", "乌鲁木齐"), ("moving to SHENZHEN", "SHENZHEN"),
+     ("我是成都市的", "成都市"), ("Inner Mongolia", "Inner Mongolia")],
+)
+def test_the_entity_ruler_marks_places_as_regions(nlp, text, region):
+    assert [(ent.text, ent.label_) for ent in nlp(text).ents] == [(region, "region")]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "😀" * 50, "<b>hi</b>" * 500, "卡" * 12000])
+def test_any_text_tokenizes_without_error(nlp, text):
+    doc = nlp(text)
+    assert doc.text == text or not text.strip()
