@@ -1,0 +1,105 @@
+"""Intent classifier: TF-IDF-weighted word and character n-grams, logistic regression.
+
+Rasa's LogisticRegressionClassifier fits raw counts with a fixed regularisation, and
+it crashes on a message without features (an empty or whitespace-only text). This
+one reweights the counts (sublinear TF, IDF, unit length) so that long messages and
+common words do not dominate, makes the regularisation configurable, and answers
+a featureless message with no intent, which the FallbackClassifier turns into
+nlu_fallback. Measured against the alternatives in docs/benchmarks.md.
+"""
+import logging
+from typing import Any, Dict, List, Text
+
+import skops.io as sio
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+logger = logging.getLogger(__name__)
+
+# The IDF weights are stored as a sparse matrix, which skops reads as data, not code.
+# Any other type that skops does not trust makes the model fail to load.
+TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class TfidfIntentClassifier(LogisticRegressionClassifier):
+    """Logistic regression over TF-IDF-weighted sparse features of the featurizers before it."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 30.0, "max_iter": 2000}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        name: Text,
+        model_storage: ModelStorage,
+        resource: Resource,
+    ) -> None:
+        super().__init__(config, name, model_storage, resource)
+        self.clf = Pipeline(
+            [
+                ("tfidf", TfidfTransformer(sublinear_tf=True)),
+                (
+                    "logistic_regression",
+                    LogisticRegression(
+                        C=self.config["C"],
+                        solver=self.config["solver"],
+                        max_iter=self.config["max_iter"],
+                        tol=self.config["tol"],
+                        class_weight="balanced",
+                        random_state=self.config["random_state"],
+                    ),
+                ),
+            ]
+        )
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TfidfIntentClassifier":
+        return cls(config, execution_context.node_name, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TfidfIntentClassifier":
+        component = cls(config, execution_context.node_name, model_storage, resource)
+        with model_storage.read_from(resource) as model_dir:
+            path = model_dir / f"{resource.name}.skops"
+            untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+            if untrusted:
+                raise ValueError(f"{path} holds types that are not trusted: {sorted(untrusted)}")
+            component.clf = sio.load(path, trusted=TRUSTED_TYPES)
+        return component
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Set the intent and ranking; a message without features gets no intent."""
+        featured = [m for m in messages if m.get_sparse_features(attribute=TEXT)[1] is not None]
+        for message in messages:
+            if message not in featured:
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set("intent_ranking", [], add_to_output=True)
+        if featured:
+            super().process(featured)
+        return messages
