@@ -86,6 +86,7 @@ class Messages(BaseModel, extra=Extra.forbid):
     fallback: Localized
     empty_message: Localized
     no_words: Localized
+    unsupported_message: Localized
     too_long: Localized
     region_noted: Localized
     region_unknown: Localized

@@ -6,7 +6,10 @@ source scripts/environment.sh
 
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
+WEB_PORT="${WEB_PORT:-8080}"
 mkdir -p var
+# The always-on channels of credentials.yml plus every platform whose variables are set.
+python -m channels.platforms credentials.yml > var/credentials.yml
 
 pids=()
 stop() {
@@ -19,13 +22,17 @@ trap stop INT TERM EXIT
 rasa run actions --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 rasa run --model models/sscard.tar.gz --endpoints endpoints.yml \
-  --credentials credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 &
+  --credentials var/credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 &
+pids+=($!)
+# The chat page and its widget, served from web/ (no CDN).
+python -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >var/web.log 2>&1 &
 pids+=($!)
 
 python -m scripts.wait_ready "http://127.0.0.1:$RASA_PORT/webhooks/rest/" "http://127.0.0.1:$ACTION_PORT/health" \
   && cat <<MSG
 
   The assistant is up.
+    Chat page:     http://127.0.0.1:$WEB_PORT/
     REST webhook:  http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
     Try:  curl -s -X POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook \\
             -H 'Content-Type: application/json' -d '{"sender": "me", "message": "What do I need to bring?"}'

@@ -12,6 +12,7 @@ from typing import Dict, Iterator, List, Optional
 
 import requests
 
+from channels.platforms import compose
 from scripts.wait_ready import wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,8 +73,19 @@ def write_endpoints(directory: Path, action_port: int, tracker_db: Path) -> Path
     return endpoints
 
 
-def start_rasa(port: int, endpoints: Path, log_dir: Path, credentials: Path = ROOT / "credentials.yml",
+def write_credentials(directory: Path, env: Optional[Dict[str, str]] = None) -> Path:
+    """credentials.yml as `make run` composes it: always-on channels plus configured platforms."""
+    import yaml
+
+    credentials = directory / "credentials.yml"
+    composed = compose(ROOT / "credentials.yml", {**os.environ, **(env or {})})
+    credentials.write_text(yaml.safe_dump(composed), encoding="utf-8")
+    return credentials
+
+
+def start_rasa(port: int, endpoints: Path, log_dir: Path, credentials: Optional[Path] = None,
                env: Optional[Dict[str, str]] = None, extra_args: Optional[List[str]] = None) -> Process:
+    credentials = credentials or write_credentials(log_dir, env)
     return start("rasa", [str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
                           "--credentials", str(credentials), "--port", str(port),
                           "--interface", "127.0.0.1", *(extra_args or [])], log_dir, env)
@@ -88,8 +100,9 @@ def ensure_ready(urls: List[str], processes: List[Process], timeout: float = 240
 class Assistant:
     """A running assistant, spoken to through the REST webhook as another bot would."""
 
-    def __init__(self, rasa_port: int) -> None:
+    def __init__(self, rasa_port: int, tracker_db: Optional[Path] = None) -> None:
         self.base = f"http://127.0.0.1:{rasa_port}"
+        self.tracker_db = tracker_db
         self.webhook = f"{self.base}/webhooks/rest/webhook"
 
     def post(self, body, **kwargs) -> requests.Response:
@@ -100,17 +113,29 @@ class Assistant:
         assert answer.status_code == 200, answer.text
         return answer.json()
 
+    def user_texts(self, sender_id: str) -> List[str]:
+        """What the assistant stored as said by `sender_id` (read from its tracker store)."""
+        import json
+        import sqlite3
+
+        with sqlite3.connect(str(self.tracker_db)) as db:
+            rows = db.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (sender_id,)
+            ).fetchall()
+        return [json.loads(data).get("text") for (data,) in rows]
+
 
 @contextmanager
 def running_assistant(log_dir: Path, env: Optional[Dict[str, str]] = None) -> Iterator[Assistant]:
     action_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(log_dir, action_port, log_dir / "conversations.db")
+    tracker_db = log_dir / "conversations.db"
+    endpoints = write_endpoints(log_dir, action_port, tracker_db)
     actions = start_action_server(action_port, log_dir, env)
     rasa = start_rasa(rasa_port, endpoints, log_dir, env=env)
     try:
         ensure_ready([f"http://127.0.0.1:{action_port}/health",
                       f"http://127.0.0.1:{rasa_port}/webhooks/rest/"], [actions, rasa])
-        yield Assistant(rasa_port)
+        yield Assistant(rasa_port, tracker_db)
     finally:
         rasa.stop()
         actions.stop()

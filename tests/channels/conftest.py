@@ -1,0 +1,84 @@
+"""One running assistant with every messaging platform switched on, and the platforms'
+outbound APIs replaced by a local stand-in."""
+import json
+import time
+
+import pytest
+
+from tests.channels.standin import StandIn
+from tests.servers import running_assistant
+
+# Test-only secrets: the same values a platform's console would hand out.
+PLATFORM_ENV = {
+    "WECHAT_TOKEN": "wechat-test-token",
+    "WECHAT_APP_ID": "gh_test_account",
+    "TELEGRAM_TOKEN": "123456:TEST-token",
+    "TELEGRAM_BOT_NAME": "sscard_test_bot",
+    "TELEGRAM_WEBHOOK_URL": "https://example.invalid/webhooks/telegram/webhook",
+    "TELEGRAM_SECRET_TOKEN": "telegram-secret-token",
+    "SLACK_TOKEN": "xoxb-test-token",
+    "SLACK_SIGNING_SECRET": "slack-signing-secret",
+    "FACEBOOK_VERIFY_TOKEN": "facebook-verify-token",
+    "FACEBOOK_APP_SECRET": "facebook-app-secret",
+    "FACEBOOK_PAGE_ACCESS_TOKEN": "facebook-page-token",
+    "BOTFRAMEWORK_APP_ID": "00000000-0000-0000-0000-000000000000",
+    "BOTFRAMEWORK_APP_PASSWORD": "botframework-test-password",
+}
+TELEGRAM_BOT = {"id": 1, "is_bot": True, "first_name": "Card assistant", "username": "sscard_test_bot"}
+
+
+def telegram_api(path, body):
+    method = path.rsplit("/", 1)[-1]
+    if method == "getMe":
+        return 200, {"ok": True, "result": TELEGRAM_BOT}
+    if method == "sendMessage":
+        chat_id = int(body.get("chat_id", 0) or 0)
+        return 200, {"ok": True, "result": {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"},
+                                            "text": body.get("text", "")}}
+    return 200, {"ok": True, "result": True}
+
+
+class SigningKey:
+    """An RSA key playing Microsoft's part: publishes its JWK and signs activity tokens."""
+
+    def __init__(self, kid: str) -> None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from jwt.algorithms import RSAAlgorithm
+
+        self.kid = kid
+        self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.public_jwk = {**json.loads(RSAAlgorithm.to_jwk(self.private_key.public_key())), "kid": kid}
+
+    def token(self, audience: str) -> str:
+        import jwt
+
+        now = int(time.time())
+        return jwt.encode({"aud": audience, "iss": "https://api.botframework.com", "iat": now, "exp": now + 600},
+                          self.private_key, algorithm="RS256", headers={"kid": self.kid})
+
+
+BOT_FRAMEWORK_KEY = SigningKey("test-key-1")
+
+
+@pytest.fixture(scope="session")
+def standin():
+    server = StandIn()
+    server.on("/bot" + PLATFORM_ENV["TELEGRAM_TOKEN"] + "/", telegram_api)
+    server.on("chat.postMessage", lambda path, body: (200, {"ok": True, "channel": body.get("channel"),
+                                                             "ts": "1.000001", "message": {"text": body.get("text")}}))
+    server.on("/botframework/openid", lambda path, body: (200, {"jwks_uri": server.url + "/botframework/keys"}))
+    server.on("/botframework/keys", lambda path, body: (200, {"keys": [BOT_FRAMEWORK_KEY.public_jwk]}))
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def platform_env(standin):
+    return {**PLATFORM_ENV, "TELEGRAM_API_URL": standin.url, "SLACK_API_URL": standin.url,
+            "BOTFRAMEWORK_OPENID_URL": standin.url + "/botframework/openid"}
+
+
+@pytest.fixture(scope="session")
+def platform_assistant(tmp_path_factory, platform_env, standin):
+    with running_assistant(tmp_path_factory.mktemp("platforms"), env=platform_env) as running:
+        yield running
