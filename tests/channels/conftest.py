@@ -75,7 +75,8 @@ def standin():
 @pytest.fixture(scope="session")
 def platform_env(standin):
     return {**PLATFORM_ENV, "TELEGRAM_API_URL": standin.url, "SLACK_API_URL": standin.url,
-            "BOTFRAMEWORK_OPENID_URL": standin.url + "/botframework/openid"}
+            "BOTFRAMEWORK_OPENID_URL": standin.url + "/botframework/openid",
+            "CALLBACK_URL": standin.url + "/callback-receiver"}
 
 
 @pytest.fixture(scope="session")
