@@ -15,10 +15,12 @@ from rasa.core.channels.botframework import MICROSOFT_OPEN_ID_URI
 from rasa.core.channels.botframework import BotFrameworkInput as RasaBotFrameworkInput
 from rasa.core.channels.channel import InputChannel
 
+from channels.resilience import ApologizingChannel
+
 logger = logging.getLogger(__name__)
 
 
-class BotFrameworkInput(RasaBotFrameworkInput):
+class BotFrameworkInput(ApologizingChannel, RasaBotFrameworkInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials:

@@ -14,6 +14,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.resilience import apologize_when_silent
 from channels.webhook_input import WebhookError, read_webhook_message
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class RestInput(RasaRestInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> Blueprint:
+        on_new_message = apologize_when_silent(on_new_message)
         module = inspect.getmodule(self)
         webhook = Blueprint(f"webhook_{type(self).__name__}", module.__name__ if module else None)
 

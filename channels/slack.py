@@ -9,8 +9,10 @@ from rasa.core.channels.channel import InputChannel, OutputChannel
 from rasa.core.channels.slack import SlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
 
+from channels.resilience import ApologizingChannel
 
-class SlackInput(RasaSlackInput):
+
+class SlackInput(ApologizingChannel, RasaSlackInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         channel = super().from_credentials(credentials)

@@ -16,6 +16,8 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from sanic import Blueprint, response
+
+from channels.resilience import ApologizingChannel
 from sanic.request import Request
 
 logger = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ class TelegramOutput(RasaTelegramOutput):
         return await self.request("setWebhook", {"url": url, "secret_token": self.secret_token})
 
 
-class TelegramInput(RasaTelegramInput):
+class TelegramInput(ApologizingChannel, RasaTelegramInput):
     """Telegram webhook that refuses updates without the registered secret token."""
 
     @classmethod
