@@ -1,0 +1,1 @@
+"""Conversation lock stores for running several Rasa instances and workers at once."""
