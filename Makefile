@@ -9,7 +9,8 @@ SPACY_PIPELINE := build/spacy_pipeline/meta.json
 ENV := source scripts/environment.sh &&
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml)
 
-.PHONY: help venv spacy train run test test-unit test-data test-nlu test-stories test-e2e bench lock clean
+.PHONY: help venv spacy train run run-cluster test test-unit test-data test-nlu test-stories test-e2e \
+	test-channels test-browser test-cluster bench lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,13 +36,17 @@ $(MODEL): $(STAMP) $(SPACY_PIPELINE) $(TRAINING_INPUTS)
 
 train: $(MODEL) ## Train the model if it is missing or older than its inputs
 
-run: $(MODEL) ## Start the assistant (REST webhook on :5005) in the foreground
+run: $(MODEL) ## Start the assistant (chat page on :8080, webhooks on :5005) in the foreground
 	scripts/run.sh
 
-test: test-unit test-data test-nlu test-stories test-e2e ## Run every test
+run-cluster: $(MODEL) ## Start the scale-out profile (nginx, 2 Rasa x 2 workers, PostgreSQL, Redis)
+	$(ENV) python -m scripts.cluster
 
-test-unit: $(SPACY_PIPELINE) ## Knowledge module, regions, spaCy pipeline and actions
-	$(ENV) pytest -q tests/knowledge tests/actions tests/spacy_pipeline tests/channels
+test: test-unit test-data test-nlu test-stories test-e2e test-channels test-browser test-cluster ## Run every test
+
+test-unit: $(SPACY_PIPELINE) ## Knowledge module, regions, spaCy pipeline, actions, WeChat helpers, lock store
+	$(ENV) pytest -q tests/knowledge tests/actions tests/spacy_pipeline tests/channels/test_wechat_unit.py \
+	  tests/lock_store
 
 test-data: $(STAMP) ## rasa data validate, failing on any warning
 	$(ENV) rasa data validate --fail-on-warnings
@@ -53,8 +58,17 @@ test-stories: $(MODEL) ## rasa test on the test stories, failing on any predicti
 	$(ENV) rasa test core --stories tests/test_stories.yml --model $(MODEL) \
 	  --fail-on-prediction-errors --out results/stories
 
-test-e2e: $(MODEL) ## Converse with the real servers through the REST webhook
+test-e2e: $(MODEL) ## Converse with the real servers through the REST webhook; failures; restarts
 	$(ENV) pytest -q tests/e2e
+
+test-channels: $(MODEL) ## Every messaging platform and the callback webhook, with real payloads
+	$(ENV) pytest -q tests/channels --deselect tests/channels/test_wechat_unit.py
+
+test-browser: $(MODEL) ## The chat widget in headless Chromium (Debian's chromium)
+	$(ENV) pytest -q tests/browser
+
+test-cluster: $(MODEL) ## Scale-out profile: kill an instance under load, drop Redis and PostgreSQL
+	$(ENV) pytest -q -s tests/cluster
 
 bench: $(MODEL) ## Benchmark against Rasa's stock configuration; writes docs/benchmarks.md
 	$(ENV) python -m bench.run

@@ -6,7 +6,7 @@ language, region, source) so a calling bot need not parse prose. See docs/webhoo
 """
 import inspect
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput

@@ -7,7 +7,7 @@ successful answers each API documents.
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 Handler = Callable[[str, Dict[str, Any]], Tuple[int, Dict[str, Any]]]
 
