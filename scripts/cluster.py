@@ -8,6 +8,7 @@ both, in the foreground; Ctrl-C stops all of it. Tests use `Cluster` directly.
 """
 import argparse
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -56,11 +57,12 @@ class Cluster:
                 "REDIS_PORT": str(self.redis.port), "REDIS_PASSWORD": "", "REDIS_DB": "1",
                 "ACTION_SERVER_URL": f"http://127.0.0.1:{self.action_balancer_port}/webhook",
                 "SANIC_WORKERS": str(self.workers),
+                "ACTION_SERVER_SECRET": secrets.token_hex(16),
                 # A turn takes well under a second; an instance that dies holding a
                 # conversation's ticket blocks it for this long, not Rasa's default minute.
                 "TICKET_LOCK_LIFETIME": "20",
             }
-            self.actions = [start_action_server(port, self.run_dir, name=f"actions-{i}")
+            self.actions = [start_action_server(port, self.run_dir, env=self.env, name=f"actions-{i}")
                             for i, port in enumerate(self.action_ports)]
             self._start_nginx()
             for index in range(len(self.rasa)):

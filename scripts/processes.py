@@ -67,13 +67,19 @@ def start_action_server(port: int, log_dir: Path, env: Optional[Dict[str, str]] 
                              "--port", str(port)], log_dir, env)
 
 
-def write_endpoints(directory: Path, action_port: int, tracker_db: Path) -> Path:
+def write_endpoints(directory: Path, action_port: int, tracker_db: Path,
+                    action_secret: Optional[str] = None) -> Path:
+    """endpoints.yml as `make run` has it, with this run's ports and tracker database."""
+    import yaml
+
+    action = {"url": f"http://127.0.0.1:{action_port}/webhook"}
+    if action_secret:
+        action["headers"] = {"X-Action-Server-Secret": action_secret}
     endpoints = directory / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n",
-        encoding="utf-8",
-    )
+    endpoints.write_text(yaml.safe_dump({
+        "action_endpoint": action,
+        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(tracker_db)},
+    }), encoding="utf-8")
     return endpoints
 
 

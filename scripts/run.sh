@@ -10,6 +10,11 @@ WEB_PORT="${WEB_PORT:-8080}"
 mkdir -p var
 # The always-on channels of credentials.yml plus every platform whose variables are set.
 python -m channels.platforms credentials.yml > var/credentials.yml
+# endpoints.yml, plus the action server's shared secret when ACTION_SERVER_SECRET is set.
+python -m scripts.endpoints endpoints.yml > var/endpoints.yml
+# Rasa's HTTP API (trackers, model, ...) stays off unless a token is given for it.
+api=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 
 pids=()
 stop() {
@@ -21,8 +26,8 @@ trap stop INT TERM EXIT
 
 rasa run actions --actions actions --port "$ACTION_PORT" &
 pids+=($!)
-rasa run --model models/sscard.tar.gz --endpoints endpoints.yml \
-  --credentials var/credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 &
+rasa run --model models/sscard.tar.gz --endpoints var/endpoints.yml \
+  --credentials var/credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 "${api[@]}" &
 pids+=($!)
 # The chat page and its widget, served from web/ (no CDN).
 python -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >var/web.log 2>&1 &

@@ -1,0 +1,38 @@
+"""Action server plugin (rasa_sdk imports a package of this name at start-up).
+
+When ACTION_SERVER_SECRET is set, the action server answers only requests that carry
+it in the X-Action-Server-Secret header, i.e. only Rasa (endpoints.yml sends it).
+"""
+import hmac
+import logging
+import os
+
+import pluggy
+from sanic import Sanic, response
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Action-Server-Secret"
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
+
+
+class SharedSecret:
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        secret = os.environ.get("ACTION_SERVER_SECRET")
+        if not secret:
+            return
+        logger.info("Action server accepts only requests with the shared secret")
+
+        @app.middleware("request")
+        async def require_secret(request):
+            if request.path == "/health":
+                return None
+            sent = request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(sent.encode(), secret.encode()):
+                return response.json({"error": "forbidden"}, status=401)
+            return None
+
+
+def init_hooks(manager: pluggy.PluginManager) -> None:
+    manager.register(SharedSecret())

@@ -1,0 +1,27 @@
+"""Compose endpoints.yml for a run: the file as written, plus the action server's
+shared secret header when ACTION_SERVER_SECRET is set.
+
+    python -m scripts.endpoints endpoints.yml > var/endpoints.yml
+"""
+import os
+import sys
+from pathlib import Path
+from typing import Any, Dict, Mapping
+
+import yaml
+
+from rasa_sdk_plugins import SECRET_HEADER
+
+
+def compose(base: Path, environ: Mapping[str, str]) -> Dict[str, Any]:
+    endpoints = yaml.safe_load(base.read_text(encoding="utf-8")) or {}
+    secret = environ.get("ACTION_SERVER_SECRET")
+    if secret:
+        action = endpoints.setdefault("action_endpoint", {})
+        action.setdefault("headers", {})[SECRET_HEADER] = secret
+    return endpoints
+
+
+if __name__ == "__main__":
+    yaml.safe_dump(compose(Path(sys.argv[1] if len(sys.argv) > 1 else "endpoints.yml"), os.environ),
+                   sys.stdout, sort_keys=False)
