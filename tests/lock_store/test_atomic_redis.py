@@ -14,21 +14,25 @@ def redis_port(tmp_path_factory):
         yield redis.port
 
 
+def in_processes(target, args, processes: int = 4) -> list:
+    """Run `target(*args, shared_list)` in several processes at once; return what they appended."""
+    with multiprocessing.Manager() as manager:
+        shared = manager.list()
+        workers = [multiprocessing.Process(target=target, args=(*args, shared)) for _ in range(processes)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return list(shared)
+
+
 def issue_many(port: int, conversation: str, count: int, results) -> None:
     store = AtomicRedisLockStore(host="127.0.0.1", port=port)
     results.extend([store.issue_ticket(conversation, 60) for _ in range(count)])
 
 
 def test_tickets_issued_by_concurrent_instances_are_all_distinct(redis_port):
-    with multiprocessing.Manager() as manager:
-        results = manager.list()
-        workers = [multiprocessing.Process(target=issue_many, args=(redis_port, "busy", 300, results))
-                   for _ in range(4)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        tickets = list(results)
+    tickets = in_processes(issue_many, (redis_port, "busy", 300))
     assert len(tickets) == 1200
     assert len(set(tickets)) == 1200
     assert AtomicRedisLockStore(host="127.0.0.1", port=redis_port).get_lock("busy") is not None
@@ -48,15 +52,7 @@ def hold_lock(port: int, conversation: str, rounds: int, log) -> None:
 
 
 def test_only_one_instance_at_a_time_holds_a_conversation(redis_port):
-    with multiprocessing.Manager() as manager:
-        log = manager.list()
-        workers = [multiprocessing.Process(target=hold_lock, args=(redis_port, "shared", 25, log))
-                   for _ in range(4)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        events = list(log)
+    events = in_processes(hold_lock, (redis_port, "shared", 25))
     assert len(events) == 200
     # Strict alternation: nobody entered while another was inside.
     assert events == ["enter", "exit"] * 100
