@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from scripts.infrastructure import PostgresServer, RedisServer
-from scripts.processes import (ROOT, Process, ensure_ready, free_port, start, start_action_server,
+from scripts.processes import (ROOT, Process, ensure_ready, free_port, start_action_server,
                                start_rasa, write_credentials_from)
 
 DEPLOY = ROOT / "deploy"
