@@ -46,7 +46,7 @@ test: test-unit test-data test-nlu test-stories test-e2e test-channels test-brow
 
 test-unit: $(SPACY_PIPELINE) ## Knowledge module, regions, spaCy pipeline, actions, WeChat helpers, lock store
 	$(ENV) pytest -q tests/knowledge tests/actions tests/spacy_pipeline tests/channels/test_wechat_unit.py \
-	  tests/lock_store
+	  tests/channels/test_action_response.py tests/lock_store
 
 test-data: $(STAMP) ## rasa data validate, failing on any warning
 	$(ENV) rasa data validate --fail-on-warnings
@@ -62,7 +62,8 @@ test-e2e: $(MODEL) ## Converse with the real servers through the REST webhook; f
 	$(ENV) pytest -q tests/e2e
 
 test-channels: $(MODEL) ## Every messaging platform and the callback webhook, with real payloads
-	$(ENV) pytest -q tests/channels --deselect tests/channels/test_wechat_unit.py
+	$(ENV) pytest -q tests/channels --deselect tests/channels/test_wechat_unit.py \
+	  --deselect tests/channels/test_action_response.py
 
 test-browser: $(MODEL) ## The chat widget in headless Chromium (Debian's chromium)
 	$(ENV) pytest -q tests/browser

@@ -1,1 +1,8 @@
-"""Rasa input channels of this assistant: REST webhooks with validated input and a `custom` payload."""
+"""Rasa input channels of this assistant, and the fixes to Rasa that load with them.
+
+Rasa imports the configured channels when it starts, before any message: that makes
+this package the place where the project's changes to Rasa's own behaviour apply.
+"""
+from channels import action_response
+
+action_response.install()
