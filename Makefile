@@ -46,7 +46,7 @@ test: test-unit test-data test-nlu test-stories test-e2e test-channels test-brow
 
 test-unit: $(SPACY_PIPELINE) ## Knowledge module, regions, spaCy pipeline, actions, WeChat helpers, lock store
 	$(ENV) pytest -q tests/knowledge tests/actions tests/spacy_pipeline tests/channels/test_wechat_unit.py \
-	  tests/channels/test_action_response.py tests/lock_store
+	  tests/channels/test_action_response.py tests/lock_store tests/bench
 
 test-data: $(STAMP) ## rasa data validate, failing on any warning
 	$(ENV) rasa data validate --fail-on-warnings
