@@ -27,6 +27,7 @@ import asyncio
 import datetime
 import importlib.util
 import json
+import os
 import platform
 import shlex
 import shutil
