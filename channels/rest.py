@@ -4,7 +4,6 @@ POST /webhooks/rest/webhook {"sender": "alice", "message": "What do I need to br
 answers with a list of messages; each carries `text`, `buttons` and `custom` (topic,
 language, region, source) so a calling bot need not parse prose. See docs/webhook.openapi.yml.
 """
-import inspect
 import logging
 from typing import Any, Awaitable, Callable, Text
 
@@ -15,7 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.resilience import apologize_when_silent
-from channels.webhook_input import WebhookError, read_webhook_message
+from channels.webhook_input import WebhookError, read_webhook_message, webhook_blueprint
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +52,7 @@ class RestInput(RasaRestInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> Blueprint:
         on_new_message = apologize_when_silent(on_new_message)
-        module = inspect.getmodule(self)
-        webhook = Blueprint(f"webhook_{type(self).__name__}", module.__name__ if module else None)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = webhook_blueprint(self)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

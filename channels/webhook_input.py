@@ -4,12 +4,15 @@ Rasa's REST channels accept any body, any sender id and any length. These limits
 give a caller a clear JSON error instead, and keep one caller's input from reaching
 another's conversation or starving the server.
 """
+import inspect
 import json
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
+from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 # Far above any question (the assistant asks for shorter ones past 1,000 characters),
 # far below what would slow the NLU pipeline.
@@ -61,3 +64,15 @@ def read_webhook_message(request: Request) -> WebhookMessage:
     if metadata is not None and not isinstance(metadata, dict):
         raise WebhookError(400, "invalid_metadata", "'metadata' must be a JSON object.")
     return WebhookMessage(sender_id=sender, text=text, metadata=metadata)
+
+
+def webhook_blueprint(channel: object) -> Blueprint:
+    """The blueprint of one of the project's channels, with the health route every channel has."""
+    module = inspect.getmodule(channel)
+    webhook = Blueprint(f"webhook_{type(channel).__name__}", module.__name__ if module else None)
+
+    @webhook.route("/", methods=["GET"])
+    async def health(request: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    return webhook

@@ -11,7 +11,6 @@ quick replies as a list the user can type back. Reply texts come from the knowle
 import asyncio
 import hashlib
 import hmac
-import inspect
 import logging
 import re
 import time
@@ -24,7 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.rest import AnswerCollectingOutputChannel
-from channels.webhook_input import SENDER_ID
+from channels.webhook_input import SENDER_ID, webhook_blueprint
 from knowledge import LANGUAGES, Reply, load_knowledge
 
 logger = logging.getLogger(__name__)
@@ -160,12 +159,7 @@ class WeChatInput(InputChannel):
         self.app_id = app_id or ""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        module = inspect.getmodule(self)
-        webhook = Blueprint(f"webhook_{type(self).__name__}", module.__name__ if module else None)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = webhook_blueprint(self)
 
         @webhook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
