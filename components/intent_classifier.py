@@ -6,6 +6,13 @@ one reweights the counts (sublinear TF, IDF, unit length) so that long messages 
 common words do not dominate, makes the regularisation configurable, and answers
 a featureless message with no intent, which the FallbackClassifier turns into
 nlu_fallback. Measured against the alternatives in docs/benchmarks.md.
+
+It reads only the sentence features it uses. Rasa's classifier asks each message for
+all its sparse features, which also deep-copies and concatenates the per-token
+(sequence) matrices of both featurizers, twice per message at prediction time: more
+than half of the classifier's time (`python -m bench.profile_message`). The row is the
+same as Rasa's `_create_X` builds: sparse sentence features in the order the
+featurizers added them, then any dense ones.
 """
 import logging
 from typing import Any, Dict, List, Text
@@ -17,8 +24,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -85,11 +93,35 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Set the intent and ranking; a message without features gets no intent."""
-        featured = [m for m in messages if m.get_sparse_features(attribute=TEXT)[1] is not None]
+        featured = []
         for message in messages:
-            if message not in featured:
+            if has_sentence_features(message):
+                featured.append(message)
+            else:
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set("intent_ranking", [], add_to_output=True)
         if featured:
             super().process(featured)
         return messages
+
+    def _create_X(self, messages: List[Message]) -> csr_matrix:
+        """One row per message (training and prediction): its sentence features."""
+        return vstack([sentence_row(message) for message in messages], format="csr")
+
+
+def has_sentence_features(message: Message) -> bool:
+    return any(f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
+               for f in message.features)
+
+
+def sentence_row(message: Message) -> csr_matrix:
+    """The message's sentence features of its text as one sparse row.
+
+    Sparse sentence features first, then dense ones, each in the order the featurizers
+    added them: the columns Rasa's training matrix has.
+    """
+    sparse, dense = [], []
+    for features in message.features:
+        if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE:
+            (sparse if features.is_sparse() else dense).append(features.features)
+    return hstack([*sparse, *(csr_matrix(each) for each in dense)], format="csr")
