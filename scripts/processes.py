@@ -75,10 +75,11 @@ def write_endpoints(directory: Path, action_port: int, tracker_db: Path,
     action = {"url": f"http://127.0.0.1:{action_port}/webhook"}
     if action_secret:
         action["headers"] = {"X-Action-Server-Secret": action_secret}
+    project = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     endpoints = directory / "endpoints.yml"
     endpoints.write_text(yaml.safe_dump({
         "action_endpoint": action,
-        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(tracker_db)},
+        "tracker_store": {**project["tracker_store"], "db": str(tracker_db)},
     }), encoding="utf-8")
     return endpoints
 

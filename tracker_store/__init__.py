@@ -1,0 +1,1 @@
+"""Tracker stores: where Rasa keeps each conversation's events between messages."""

@@ -1,0 +1,164 @@
+"""Rasa's SQL tracker store, without rebuilding a conversation from its rows every turn.
+
+Rasa's SQLTrackerStore reads every event of the current session back on each message,
+decodes it and replays it into a new tracker, so a turn costs more the longer the
+conversation is. This store writes exactly as Rasa's does (the same table, the same rows:
+a database written by one can be read by the other), and keeps the trackers of recent
+conversations in memory. A remembered tracker is handed out only when the database
+confirms it is current: one count of the session's stored events, which must equal the
+number of events the tracker had when it was saved and the number it has now. So
+
+- a conversation another process or instance wrote to in the meantime (the scale-out
+  profile) is read from the database again;
+- a tracker a failed turn changed without saving is dropped, not reused;
+- a tracker whose last turn started a new session is read again, as Rasa would, so
+  only the new session's events come back.
+
+SQLite is switched to write-ahead logging (WAL): a commit then syncs the log once instead
+of the journal and the database file, and readers do not block the writer.
+`synchronous` stays FULL, so a committed turn survives a power cut, not just a crash.
+
+endpoints.yml:
+    tracker_store:
+      type: tracker_store.cached_sql.CachedSQLTrackerStore
+      dialect: sqlite            # or postgresql, and Rasa's other SQL settings
+      db: var/conversations.db
+      cached_conversations: 1000 # optional: trackers kept in memory (least recent goes)
+"""
+import itertools
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CACHED_CONVERSATIONS = 1000
+
+
+@dataclass
+class _Remembered:
+    tracker: DialogueStateTracker
+    saved_events: int  # events of the current session stored when it was remembered
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore plus a bounded memory of current trackers, checked before use."""
+
+    def __init__(self, *args: Any,
+                 cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
+                 **kwargs: Any) -> None:
+        cached_conversations = int(cached_conversations)
+        if cached_conversations < 0:
+            raise ValueError(f"cached_conversations must be 0 or more, "
+                             f"not {cached_conversations}")
+        self._capacity = cached_conversations
+        self._remembered: "OrderedDict[Text, _Remembered]" = OrderedDict()
+        self._first_new_event: Dict[Text, Optional[int]] = {}  # per save in progress
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            self._keep_sqlite_connection_open()
+
+    def _keep_sqlite_connection_open(self) -> None:
+        """One open connection per thread instead of one per query (SQLAlchemy's default
+        for SQLite files): opening a WAL database costs more than the write itself."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
+        _use_write_ahead_log(self.engine)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    # Rasa replaces the domain when a new model is loaded: trackers built with the old
+    # domain's slots are then forgotten.
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Optional[Domain]) -> None:
+        self._domain = domain or Domain.empty()
+        self._remembered.clear()
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The tracker of the latest session: the remembered one if still current."""
+        remembered = self._remembered.get(sender_id)
+        if remembered is not None:
+            stored = self._stored_events(sender_id)
+            if stored == remembered.saved_events == len(remembered.tracker.events):
+                self._remembered.move_to_end(sender_id)
+                return remembered.tracker
+            del self._remembered[sender_id]
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            # Exactly the stored rows, just read: current by construction.
+            self._remember(tracker, len(tracker.events))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the new events as Rasa does, then remember the tracker if it is current.
+
+        Rasa counts the stored events to know which are new; for the tracker handed out
+        by `retrieve` (checked against the database then, and changed since only by this
+        turn, which holds the conversation's lock) that count is already known.
+        """
+        sender_id = tracker.sender_id
+        remembered = self._remembered.pop(sender_id, None)
+        known = remembered.saved_events if remembered and remembered.tracker is tracker else None
+        self._first_new_event[sender_id] = known
+        try:
+            await super().save(tracker)
+        finally:
+            first_new = self._first_new_event.pop(sender_id, None)
+        if first_new is None:
+            return
+        new_events = itertools.islice(tracker.events, first_new, None)
+        # A turn that started a new session: a fresh read returns only the new session.
+        if not any(isinstance(event, SessionStarted) for event in new_events):
+            self._remember(tracker, len(tracker.events))
+
+    def _additional_events(self, session: "Session", tracker: DialogueStateTracker) -> Iterator:
+        """The events not yet stored (Rasa's method, without its count when it is known)."""
+        first_new = self._first_new_event.get(tracker.sender_id)
+        if first_new is None:
+            first_new = self._event_query(session, tracker.sender_id,
+                                          fetch_events_from_all_sessions=False).count()
+        self._first_new_event[tracker.sender_id] = first_new
+        return itertools.islice(tracker.events, first_new, len(tracker.events))
+
+    def _stored_events(self, sender_id: Text) -> int:
+        """Events of the conversation's latest session in the database (Rasa's query)."""
+        with self.session_scope() as session:
+            return self._event_query(session, sender_id,
+                                     fetch_events_from_all_sessions=False).count()
+
+    def _remember(self, tracker: DialogueStateTracker, saved_events: int) -> None:
+        if self._capacity == 0:
+            return
+        self._remembered[tracker.sender_id] = _Remembered(tracker, saved_events)
+        self._remembered.move_to_end(tracker.sender_id)
+        while len(self._remembered) > self._capacity:
+            self._remembered.popitem(last=False)
+
+
+def _use_write_ahead_log(engine: "sa.engine.Engine") -> None:
+    """WAL journal for the file (persistent), FULL sync on every new connection."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    with engine.connect() as connection:
+        mode = connection.exec_driver_sql("PRAGMA journal_mode=WAL").scalar()
+    if str(mode).lower() != "wal":  # e.g. an in-memory database
+        logger.info(f"SQLite journal mode stays '{mode}' for {engine.url}")
