@@ -1,12 +1,14 @@
 """Where the time of one message goes, end to end, in-process.
 
     python -m bench.profile_message [--model models/sscard.tar.gz] [--messages 50]
+                                    [--conversation-length 10]
                                     [--action-url http://127.0.0.1:5055/webhook] [--html FILE]
 
-Loads the model with Agent.load (an SQLite tracker store in a temporary folder, the action
+Loads the model with Agent.load (endpoints.yml's tracker store, its database in a temporary folder, the action
 endpoint of a running action server: the one given, or one started here) and sends the
 benchmark's conversation script (bench/load.py) through agent.handle_text, as the REST
-webhook does, in conversations of 10 messages:
+webhook does, in conversations of `--conversation-length` messages (10 by default; 50 shows
+what a long tracker costs):
 
 1. a warm-up conversation, not measured;
 2. `--messages` messages with stage timers only (no profiler): wall-clock time per message
@@ -51,24 +53,39 @@ def quiet_rasa_logging() -> None:
     configure_structlog(logging.WARNING)
 
 
+def tracker_store_config(db: Path) -> Dict:
+    """endpoints.yml's tracker store, writing to `db`."""
+    import yaml
+
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    return {**endpoints["tracker_store"], "db": str(db)}
+
+
+def tracker_store_class(config: Dict) -> type:
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.utils.common import class_from_module_path
+
+    return SQLTrackerStore if config["type"].lower() == "sql" else class_from_module_path(config["type"])
+
+
 def load_agent(model: Path, action_url: str, db: Path):
     from rasa.core.agent import Agent
     from rasa.core.tracker_store import TrackerStore
     from rasa.utils.endpoints import EndpointConfig
 
-    tracker_store = TrackerStore.create(EndpointConfig(type="SQL", dialect="sqlite", db=str(db)))
+    tracker_store = TrackerStore.create(EndpointConfig(**tracker_store_config(db)))
     return Agent.load(str(model), tracker_store=tracker_store,
                       action_endpoint=EndpointConfig(url=action_url))
 
 
-async def converse(agent, messages: List[str], prefix: str) -> None:
-    """The messages through agent.handle_text, a new sender every 10 messages."""
+async def converse(agent, messages: List[str], prefix: str, length: int) -> None:
+    """The messages through agent.handle_text, a new sender every `length` messages."""
     from channels.rest import AnswerCollectingOutputChannel
 
     for index, text in enumerate(messages):
         replies = await agent.handle_text(
             text, output_channel=AnswerCollectingOutputChannel(),
-            sender_id=f"{prefix}-{index // CONVERSATION_LENGTH}")
+            sender_id=f"{prefix}-{index // length}")
         if not replies:
             raise RuntimeError(f"no reply to {text!r}: is the action server up?")
 
@@ -76,11 +93,10 @@ async def converse(agent, messages: List[str], prefix: str) -> None:
 # --------------------------------------------------------------------------- stage timers
 
 
-def timer_targets() -> List[Tuple[str, type, str]]:
+def timer_targets(store: type) -> List[Tuple[str, type, str]]:
     """(stage, class, method) timed in pass 2. Indented stages are parts of the one above."""
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
-    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.utils.endpoints import EndpointConfig
 
     return [
@@ -91,8 +107,8 @@ def timer_targets() -> List[Tuple[str, type, str]]:
         ("  tracker as JSON for the action server", RemoteAction, "_action_call_format"),
         ("  HTTP round trip to the action server", EndpointConfig, "request"),
         ("  jsonschema validation of the reply", RemoteAction, "_validate_action_result"),
-        ("tracker store: retrieve", SQLTrackerStore, "retrieve"),
-        ("tracker store: save", SQLTrackerStore, "save"),
+        ("tracker store: retrieve", store, "retrieve"),
+        ("tracker store: save", store, "save"),
     ]
 
 
@@ -204,14 +220,14 @@ def own_times(root) -> Dict[str, float]:
     return dict(times)
 
 
-def profile_pyinstrument(agent, messages: List[str], html: Optional[Path]) -> None:
+def profile_pyinstrument(agent, messages: List[str], length: int, html: Optional[Path]) -> None:
     from pyinstrument import Profiler
 
     async def run():
         profiler = Profiler(interval=0.001, async_mode="enabled")
         started = time.perf_counter()
         profiler.start()
-        await converse(agent, messages, "profiled")
+        await converse(agent, messages, "profiled", length)
         profiler.stop()
         return profiler, time.perf_counter() - started
 
@@ -235,14 +251,14 @@ def profile_pyinstrument(agent, messages: List[str], html: Optional[Path]) -> No
         print(f"\n  full call tree: {html}")
 
 
-def profile_cprofile(agent, messages: List[str]) -> None:
+def profile_cprofile(agent, messages: List[str], length: int) -> None:
     import cProfile
     import pstats
 
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    asyncio.run(converse(agent, messages, "profiled"))
+    asyncio.run(converse(agent, messages, "profiled", length))
     profiler.disable()
     wall = time.perf_counter() - started
     print(f"\nPass 3: pyinstrument is not installed; cProfile of {len(messages)} messages, "
@@ -261,20 +277,20 @@ def _version(package: str) -> str:
 # --------------------------------------------------------------------------- main
 
 
-def run(agent, messages: List[str], html: Optional[Path]) -> None:
-    asyncio.run(converse(agent, messages[:CONVERSATION_LENGTH], "warmup"))
-    targets = timer_targets()
+def run(agent, store: type, messages: List[str], length: int, html: Optional[Path]) -> None:
+    asyncio.run(converse(agent, messages[:CONVERSATION_LENGTH], "warmup", CONVERSATION_LENGTH))
+    targets = timer_targets(store)
     with StageTimers(targets) as timers:
         started = time.perf_counter()
-        asyncio.run(converse(agent, messages, "timed"))
+        asyncio.run(converse(agent, messages, "timed", length))
         wall = time.perf_counter() - started
     print_stage_table(timers.seconds, targets, len(messages), wall)
     try:
         import pyinstrument  # noqa: F401
     except ImportError:
-        profile_cprofile(agent, messages)
+        profile_cprofile(agent, messages, length)
     else:
-        profile_pyinstrument(agent, messages, html)
+        profile_pyinstrument(agent, messages, length, html)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -282,6 +298,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=str(MODEL))
     parser.add_argument("--messages", type=int, default=50)
+    parser.add_argument("--conversation-length", type=int, default=CONVERSATION_LENGTH,
+                        help="messages per sender (default %(default)s)")
     parser.add_argument("--action-url", help="webhook of a running action server "
                                              "(default: start one on a free port)")
     parser.add_argument("--html", type=Path, help="also write pyinstrument's HTML call tree here")
@@ -304,10 +322,14 @@ def main(argv: Optional[List[str]] = None) -> int:
             action_url = f"http://127.0.0.1:{port}/webhook"
         try:
             quiet_rasa_logging()
-            agent = load_agent(Path(args.model), action_url, work / "conversations.db")
-            print(f"model {args.model}; action server {action_url}; SQLite tracker store; "
-                  f"conversations of {CONVERSATION_LENGTH} messages (bench/load.py's script)\n")
-            run(agent, messages, args.html)
+            db = work / "conversations.db"
+            store = tracker_store_class(tracker_store_config(db))
+            agent = load_agent(Path(args.model), action_url, db)
+            print(f"model {args.model}; action server {action_url}; "
+                  f"tracker store {store.__name__} (endpoints.yml); "
+                  f"conversations of {args.conversation_length} messages "
+                  f"(bench/load.py's script)\n")
+            run(agent, store, messages, args.conversation_length, args.html)
         finally:
             if actions:
                 actions.stop()
