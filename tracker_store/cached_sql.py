@@ -44,6 +44,18 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CACHED_CONVERSATIONS = 1000
 
+# Rasa's `_event_query(..., fetch_events_from_all_sessions=False).count()` as one plain
+# statement: the events since the latest SessionStarted, or all without one. Building
+# Rasa's ORM query costs more than the database takes to answer it.
+_COUNT_CURRENT_SESSION = sa.text("""
+SELECT count(*) FROM events
+WHERE sender_id = :sender_id
+  AND (timestamp >= (SELECT max(timestamp) FROM events
+                     WHERE sender_id = :sender_id AND type_name = :session_started)
+       OR (SELECT max(timestamp) FROM events
+           WHERE sender_id = :sender_id AND type_name = :session_started) IS NULL)
+""")
+
 
 @dataclass
 class _Remembered:
@@ -129,16 +141,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """The events not yet stored (Rasa's method, without its count when it is known)."""
         first_new = self._first_new_event.get(tracker.sender_id)
         if first_new is None:
-            first_new = self._event_query(session, tracker.sender_id,
-                                          fetch_events_from_all_sessions=False).count()
+            first_new = self._stored_events(tracker.sender_id, session)
         self._first_new_event[tracker.sender_id] = first_new
         return itertools.islice(tracker.events, first_new, len(tracker.events))
 
-    def _stored_events(self, sender_id: Text) -> int:
-        """Events of the conversation's latest session in the database (Rasa's query)."""
-        with self.session_scope() as session:
-            return self._event_query(session, sender_id,
-                                     fetch_events_from_all_sessions=False).count()
+    def _stored_events(self, sender_id: Text, session: Optional["Session"] = None) -> int:
+        """Events of the conversation's latest session in the database."""
+        if session is None:
+            with self.session_scope() as session:
+                return self._stored_events(sender_id, session)
+        return session.execute(_COUNT_CURRENT_SESSION, {
+            "sender_id": sender_id, "session_started": SessionStarted.type_name}).scalar()
 
     def _remember(self, tracker: DialogueStateTracker, saved_events: int) -> None:
         if self._capacity == 0:

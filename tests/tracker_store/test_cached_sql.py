@@ -216,3 +216,33 @@ def test_sqlite_writes_ahead_to_a_log(tmp_path):
     run(new_conversation(cached({"dialect": "sqlite", "db": str(db)})))
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_the_store_counts_a_session_s_events_as_rasas_query_does(database):
+    async def scenario():
+        store = cached(database)
+        counts = []
+
+        def both(sender):
+            with store.session_scope() as session:
+                rasa_count = store._event_query(session, sender,
+                                                fetch_events_from_all_sessions=False).count()
+            return store._stored_events(sender), rasa_count
+
+        counts.append(both("nobody"))
+        tracker = await store.get_or_create_tracker("alice")  # no session started yet
+        counts.append(both("alice"))
+        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
+                                    *a_turn()], DOMAIN)
+        await store.save(tracker)
+        counts.append(both("alice"))
+        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
+                                    *a_turn(), *a_turn()], DOMAIN)
+        await store.save(tracker)
+        counts.append(both("alice"))
+        return counts
+
+    counts = run(scenario())
+    assert [ours for ours, _ in counts] == [rasas for _, rasas in counts]
+    # The last session: its SessionStarted and two turns of four events.
+    assert counts[0] == (0, 0) and counts[1][0] == 1 and counts[-1][0] == 1 + 2 * 4
