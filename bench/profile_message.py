@@ -53,12 +53,15 @@ def quiet_rasa_logging() -> None:
     configure_structlog(logging.WARNING)
 
 
-def tracker_store_config(db: Path) -> Dict:
-    """endpoints.yml's tracker store, writing to `db`."""
+def project_endpoints() -> Dict:
     import yaml
 
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-    return {**endpoints["tracker_store"], "db": str(db)}
+    return yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+
+
+def tracker_store_config(db: Path) -> Dict:
+    """endpoints.yml's tracker store, writing to `db`."""
+    return {**project_endpoints()["tracker_store"], "db": str(db)}
 
 
 def tracker_store_class(config: Dict) -> type:
@@ -75,7 +78,8 @@ def load_agent(model: Path, action_url: str, db: Path):
 
     tracker_store = TrackerStore.create(EndpointConfig(**tracker_store_config(db)))
     return Agent.load(str(model), tracker_store=tracker_store,
-                      action_endpoint=EndpointConfig(url=action_url))
+                      action_endpoint=EndpointConfig(
+                          **{**project_endpoints()["action_endpoint"], "url": action_url}))
 
 
 async def converse(agent, messages: List[str], prefix: str, length: int) -> None:

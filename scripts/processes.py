@@ -72,10 +72,10 @@ def write_endpoints(directory: Path, action_port: int, tracker_db: Path,
     """endpoints.yml as `make run` has it, with this run's ports and tracker database."""
     import yaml
 
-    action = {"url": f"http://127.0.0.1:{action_port}/webhook"}
+    project = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    action = {**project["action_endpoint"], "url": f"http://127.0.0.1:{action_port}/webhook"}
     if action_secret:
         action["headers"] = {"X-Action-Server-Secret": action_secret}
-    project = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     endpoints = directory / "endpoints.yml"
     endpoints.write_text(yaml.safe_dump({
         "action_endpoint": action,
