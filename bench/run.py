@@ -60,8 +60,9 @@ STARTUP_TIMEOUT_S = 600.0
 # What the two configurations are trained, evaluated and served from: if any of it changes
 # while the benchmark runs (another developer commits), the comparison is void.
 INPUT_PATHS = ("config.yml", "domain.yml", "endpoints.yml", "credentials.yml", "data", "actions",
-               "channels", "components", "knowledge", "spacy_pipeline", "requirements.lock",
-               "bench/stock_config.yml", "bench/load.py", "tests/nlu", "tests/servers.py")
+               "channels", "components", "knowledge", "spacy_pipeline", "tracker_store",
+               "requirements.lock", "bench/stock_config.yml", "bench/load.py", "tests/nlu",
+               "tests/servers.py", "scripts/processes.py")
 
 
 class BenchmarkError(RuntimeError):
@@ -293,14 +294,15 @@ def build_sections(project: Figures, stock: Figures, load: Load = FULL_LOAD) -> 
                 f"keep-alive connection each), {load.c20_messages} messages each: "
                 f"{c20_total} requests. Throughput = requests / wall clock of the whole run."),
         Section(f"A {load.long_turns}-turn conversation", [
-            Row(f"mean latency, turns 1–10", project.long_first_ms, stock.long_first_ms, fmt_ms),
+            Row("mean latency, turns 1–10", project.long_first_ms, stock.long_first_ms, fmt_ms),
             Row(f"mean latency, turns {last_first}–{load.long_turns}", project.long_last_ms,
                 stock.long_last_ms, fmt_ms),
             Row(f"turns {last_first}–{load.long_turns} / turns 1–10", growth_p, growth_s,
                 lambda v: "n/a" if v is None else f"{v:.2f}", with_ratio=False),
         ], "One sender, the 10-message script five times over, so turns 1–10 and 41–50 send the "
-           "same sentences: the difference is what a longer tracker costs (the SQL tracker store "
-           "reads and writes the whole conversation on every turn)."),
+           "same sentences: the difference is what a longer conversation costs per turn (Rasa "
+           "replays the session for its policies; tracker store and action call are the "
+           "project's, shared by both configurations)."),
         Section("Machine load during the load tests", machine_load,
                 "Other developers' work on the same 2 cores slows whichever configuration it "
                 "coincides with: compare the latency figures with this in mind."),
@@ -338,13 +340,14 @@ def render_document(sections: Sequence[Section], meta: Dict[str, str], script: S
             "run on the same 2 cores at the same time (see the load average above). Compare the "
             "ratios within one run rather than absolute figures across runs.", ""]
     out += ["**project** = `config.yml` (the project's spaCy pipeline, TF-IDF intent classifier, "
-            "RulePolicy). **stock** = `bench/stock_config.yml`, what `rasa init` writes: Rasa's "
+            "RulePolicy matching the recent turns). **stock** = `bench/stock_config.yml`, what `rasa init` writes: Rasa's "
             "default pipeline (WhitespaceTokenizer, featurizers, DIETClassifier, ResponseSelector, "
             "FallbackClassifier) and policies (MemoizationPolicy, RulePolicy, "
             "UnexpecTEDIntentPolicy, TEDPolicy). Both are trained on `data/` with `domain.yml`, and "
-            "served by `rasa run` with the same endpoints (a fresh SQLite tracker store per "
-            "configuration, the same action server) and credentials, one configuration after the "
-            "other.", ""]
+            "served by `rasa run` with the same endpoints.yml settings (the project's cached SQL "
+            "tracker store on a fresh SQLite file per configuration; the same action server, sent "
+            "the latest turn), the same channels with their fixes to Rasa, and the same "
+            "credentials, one configuration after the other: the ratios measure `config.yml`.", ""]
     out += ["## Targets", "", render_targets(sections, stock_label), ""]
     for section in sections:
         out += [f"## {section.title}", ""]
