@@ -47,7 +47,8 @@ test: test-unit test-data test-nlu test-stories test-e2e test-channels test-brow
 test-unit: $(SPACY_PIPELINE) ## Knowledge module, regions, spaCy pipeline, classifier, actions, stores, fixes to Rasa
 	$(ENV) pytest -q tests/knowledge tests/actions tests/spacy_pipeline tests/components \
 	  tests/channels/test_wechat_unit.py tests/channels/test_action_response.py \
-	  tests/channels/test_event_types.py tests/channels/test_action_request.py tests/lock_store \
+	  tests/channels/test_event_types.py tests/channels/test_action_request.py \
+	  tests/channels/test_gc_freeze.py tests/lock_store \
 	  tests/tracker_store tests/bench
 
 test-data: $(STAMP) ## rasa data validate, failing on any warning
