@@ -12,7 +12,9 @@ number of events the tracker had when it was saved and the number it has now. So
   profile) is read from the database again;
 - a tracker a failed turn changed without saving is dropped, not reused;
 - a tracker whose last turn started a new session is read again, as Rasa would, so
-  only the new session's events come back.
+  only the new session's events come back; saved again as it is, only its new events
+  are written (Rasa's store counts the new session's rows and writes the end of the
+  previous turn a second time).
 
 SQLite is switched to write-ahead logging (WAL): a commit then syncs the log once instead
 of the journal and the database file, and readers do not block the writer.
@@ -26,15 +28,17 @@ endpoints.yml:
       cached_conversations: 1000 # optional: trackers kept in memory (least recent goes)
 """
 import itertools
+import json
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Text
+from typing import TYPE_CHECKING, Any, Dict, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
 
 if TYPE_CHECKING:
@@ -60,7 +64,11 @@ WHERE sender_id = :sender_id
 @dataclass
 class _Remembered:
     tracker: DialogueStateTracker
-    saved_events: int  # events of the current session stored when it was remembered
+    saved_events: int  # the tracker's events that are stored
+    # False when the tracker also holds an earlier session's events: `retrieve` then
+    # reads the new session from the database, as Rasa would; `save` still knows which
+    # of the tracker's events are stored.
+    current: bool = True
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
@@ -75,7 +83,6 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                              f"not {cached_conversations}")
         self._capacity = cached_conversations
         self._remembered: "OrderedDict[Text, _Remembered]" = OrderedDict()
-        self._first_new_event: Dict[Text, Optional[int]] = {}  # per save in progress
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
             self._keep_sqlite_connection_open()
@@ -103,12 +110,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The tracker of the latest session: the remembered one if still current."""
         remembered = self._remembered.get(sender_id)
-        if remembered is not None:
+        if remembered is not None and remembered.current:
             stored = self._stored_events(sender_id)
             if stored == remembered.saved_events == len(remembered.tracker.events):
                 self._remembered.move_to_end(sender_id)
                 return remembered.tracker
-            del self._remembered[sender_id]
+        self._remembered.pop(sender_id, None)
         tracker = await super().retrieve(sender_id)
         if tracker is not None:
             # Exactly the stored rows, just read: current by construction.
@@ -116,34 +123,30 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the new events as Rasa does, then remember the tracker if it is current.
+        """Store the new events in Rasa's rows, then remember the tracker if it is current.
 
         Rasa counts the stored events to know which are new; for the tracker handed out
         by `retrieve` (checked against the database then, and changed since only by this
-        turn, which holds the conversation's lock) that count is already known.
+        turn, which holds the conversation's lock) that count is already known. The rows
+        are Rasa's (`SQLTrackerStore.save`), written in one statement instead of one ORM
+        object each.
         """
+        await self.stream_events(tracker)
         sender_id = tracker.sender_id
         remembered = self._remembered.pop(sender_id, None)
-        known = remembered.saved_events if remembered and remembered.tracker is tracker else None
-        self._first_new_event[sender_id] = known
-        try:
-            await super().save(tracker)
-        finally:
-            first_new = self._first_new_event.pop(sender_id, None)
-        if first_new is None:
-            return
-        new_events = itertools.islice(tracker.events, first_new, None)
-        # A turn that started a new session: a fresh read returns only the new session.
-        if not any(isinstance(event, SessionStarted) for event in new_events):
-            self._remember(tracker, len(tracker.events))
-
-    def _additional_events(self, session: "Session", tracker: DialogueStateTracker) -> Iterator:
-        """The events not yet stored (Rasa's method, without its count when it is known)."""
-        first_new = self._first_new_event.get(tracker.sender_id)
-        if first_new is None:
-            first_new = self._stored_events(tracker.sender_id, session)
-        self._first_new_event[tracker.sender_id] = first_new
-        return itertools.islice(tracker.events, first_new, len(tracker.events))
+        with self.session_scope() as session:
+            if remembered is not None and remembered.tracker is tracker:
+                first_new = remembered.saved_events
+            else:
+                first_new = self._stored_events(sender_id, session)
+            new_events = list(itertools.islice(tracker.events, first_new, None))
+            if new_events:
+                session.execute(self.SQLEvent.__table__.insert(),
+                                [_row(sender_id, event) for event in new_events])
+            session.commit()
+        # After a turn that started a new session, a fresh read returns only the new one.
+        started = any(isinstance(event, SessionStarted) for event in new_events)
+        self._remember(tracker, len(tracker.events), current=not started)
 
     def _stored_events(self, sender_id: Text, session: Optional["Session"] = None) -> int:
         """Events of the conversation's latest session in the database."""
@@ -153,13 +156,27 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return session.execute(_COUNT_CURRENT_SESSION, {
             "sender_id": sender_id, "session_started": SessionStarted.type_name}).scalar()
 
-    def _remember(self, tracker: DialogueStateTracker, saved_events: int) -> None:
+    def _remember(self, tracker: DialogueStateTracker, saved_events: int,
+                  current: bool = True) -> None:
         if self._capacity == 0:
             return
-        self._remembered[tracker.sender_id] = _Remembered(tracker, saved_events)
+        self._remembered[tracker.sender_id] = _Remembered(tracker, saved_events, current)
         self._remembered.move_to_end(tracker.sender_id)
         while len(self._remembered) > self._capacity:
             self._remembered.popitem(last=False)
+
+
+def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
+    """The `events` row Rasa's SQLTrackerStore.save writes for an event."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 
 def _use_write_ahead_log(engine: "sa.engine.Engine") -> None:

@@ -246,3 +246,45 @@ def test_the_store_counts_a_session_s_events_as_rasas_query_does(database):
     assert [ours for ours, _ in counts] == [rasas for _, rasas in counts]
     # The last session: its SessionStarted and two turns of four events.
     assert counts[0] == (0, 0) and counts[1][0] == 1 and counts[-1][0] == 1 + 2 * 4
+
+
+def test_the_rows_are_the_ones_rasas_store_writes(tmp_path):
+    async def write(store):
+        await new_conversation(store)
+        tracker = await store.retrieve("alice")  # each turn reads the tracker, as Rasa does
+        tracker.update_with_events(a_turn(region="Beijing"), DOMAIN)
+        await store.save(tracker)
+        return 2 + len(tracker.events)  # + the listen and action_session_start before it
+
+    ours, theirs = tmp_path / "ours.db", tmp_path / "rasas.db"
+    written = run(write(cached({"dialect": "sqlite", "db": str(ours)})))
+    run(write(rasas({"dialect": "sqlite", "db": str(theirs)})))
+
+    def rows(db):
+        with sqlite3.connect(db) as connection:
+            return connection.execute(
+                "SELECT sender_id, type_name, intent_name, action_name, data FROM events "
+                "ORDER BY id").fetchall()
+
+    def without_timestamps(row):
+        import json
+
+        data = json.loads(row[-1])
+        data.pop("timestamp", None)
+        return (*row[:-1], data)
+
+    assert [without_timestamps(row) for row in rows(ours)] == \
+        [without_timestamps(row) for row in rows(theirs)]
+    assert len(rows(ours)) == written  # every event once
+
+
+def test_a_tracker_kept_across_a_new_session_is_saved_without_writing_a_turn_twice(database):
+    async def scenario(store):
+        tracker = await new_conversation(store)  # a session started in this tracker
+        tracker.update_with_events(a_turn("the next question"), DOMAIN)
+        await store.save(tracker)  # saved again without reading it back
+        with store.session_scope() as session:
+            return len(tracker.events), session.query(store.SQLEvent).count()
+
+    events, rows = run(scenario(cached(database)))
+    assert rows == events
