@@ -1,8 +1,12 @@
-"""Action server plugin (rasa_sdk imports a package of this name at start-up).
+"""Action server plugins (rasa_sdk imports a package of this name at start-up).
 
 When ACTION_SERVER_SECRET is set, the action server answers only requests that carry
 it in the X-Action-Server-Secret header, i.e. only Rasa (endpoints.yml sends it).
+Once it listens, the objects loaded at start-up (the knowledge module, the word lists)
+are frozen out of the garbage collector's full collections, as in Rasa
+(channels/gc_freeze.py, which is not imported here: it would load Rasa).
 """
+import gc
 import hmac
 import logging
 import os
@@ -34,5 +38,17 @@ class SharedSecret:
             return None
 
 
+class FrozenStartupObjects:
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        async def freeze(app, loop) -> None:
+            gc.collect()
+            gc.freeze()
+            logger.debug(f"gc: {gc.get_freeze_count()} start-up objects frozen")
+
+        app.register_listener(freeze, "after_server_start")
+
+
 def init_hooks(manager: pluggy.PluginManager) -> None:
     manager.register(SharedSecret())
+    manager.register(FrozenStartupObjects())
