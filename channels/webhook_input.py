@@ -14,8 +14,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.gc_freeze import freeze_loaded_objects
-
 # Far above any question (the assistant asks for shorter ones past 1,000 characters),
 # far below what would slow the NLU pipeline.
 MAX_MESSAGE_CHARS = 20_000
@@ -77,6 +75,4 @@ def webhook_blueprint(channel: object) -> Blueprint:
     async def health(request: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
 
-    # Once the model is loaded and the server listens (channels/gc_freeze.py).
-    webhook.listener("after_server_start")(freeze_loaded_objects)
     return webhook

@@ -4,6 +4,7 @@ Actions ask it for a `Reply` to a topic or a conversational message, in a
 language and optionally for a region; they never compose answer text themselves.
 """
 import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from knowledge.schema import (
 )
 
 DATA_DIR = Path(__file__).parent / "data"
+KNOWLEDGE_DIR_VARIABLE = "SSCARD_KNOWLEDGE_DIR"
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -191,8 +193,9 @@ class KnowledgeBase:
 
 @lru_cache(maxsize=1)
 def load_knowledge() -> KnowledgeBase:
-    """The knowledge base from the project's data files, loaded once per process."""
-    return KnowledgeBase()
+    """The knowledge base, loaded once per process: the package's data files, or the folder
+    SSCARD_KNOWLEDGE_DIR names (an office's edited copy, checked the same way)."""
+    return KnowledgeBase(Path(os.environ.get(KNOWLEDGE_DIR_VARIABLE) or DATA_DIR))
 
 
 __all__ = ["LANGUAGES", "Button", "KnowledgeBase", "KnowledgeError", "Reply", "load_knowledge"]

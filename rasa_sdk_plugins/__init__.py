@@ -1,10 +1,13 @@
-"""Action server plugins (rasa_sdk imports a package of this name at start-up).
+"""Action server plugins (rasa_sdk imports a package of this name at start-up; the
+project's launcher makes a missing one an error, rasa_fixes/sdk_plugins.py).
 
-When ACTION_SERVER_SECRET is set, the action server answers only requests that carry
-it in the X-Action-Server-Secret header, i.e. only Rasa (endpoints.yml sends it).
-Once it listens, the objects loaded at start-up (the knowledge module, the word lists)
-are frozen out of the garbage collector's full collections, as in Rasa
-(channels/gc_freeze.py, which is not imported here: it would load Rasa).
+- The knowledge files are loaded and validated when the server starts: a broken file
+  stops the start, naming the file and the field, instead of failing the first question.
+- When ACTION_SERVER_SECRET is set, the action server answers only requests that carry
+  it in the X-Action-Server-Secret header, i.e. only Rasa (endpoints.yml sends it).
+- Once it listens, the objects loaded at start-up (the knowledge module, the word lists)
+  are frozen out of the garbage collector's full collections, as in Rasa
+  (rasa_fixes/gc_freeze.py).
 """
 import gc
 import hmac
@@ -18,6 +21,16 @@ logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Action-Server-Secret"
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
+
+
+class KnowledgeAtStartup:
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        from knowledge import load_knowledge
+
+        knowledge = load_knowledge()  # raises KnowledgeError on a broken file
+        logger.info(f"Knowledge module loaded: {len(knowledge.topics)} topics, "
+                    f"{len(knowledge.regions)} places")
 
 
 class SharedSecret:
@@ -50,5 +63,6 @@ class FrozenStartupObjects:
 
 
 def init_hooks(manager: pluggy.PluginManager) -> None:
+    manager.register(KnowledgeAtStartup())
     manager.register(SharedSecret())
     manager.register(FrozenStartupObjects())

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
-
 from channels.platforms import compose
 from scripts.wait_ready import wait_ready
 
@@ -63,7 +62,7 @@ def start(name: str, command: List[str], log_dir: Path, env: Optional[Dict[str, 
 
 def start_action_server(port: int, log_dir: Path, env: Optional[Dict[str, str]] = None,
                         name: str = "actions") -> Process:
-    return start(name, [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+    return start(name, [str(BIN / "sscard"), "run", "actions", "--actions", "actions",
                              "--port", str(port)], log_dir, env)
 
 
@@ -100,9 +99,9 @@ def write_credentials(directory: Path, env: Optional[Dict[str, str]] = None) -> 
 
 def start_rasa(port: int, endpoints: Path, log_dir: Path, credentials: Optional[Path] = None,
                env: Optional[Dict[str, str]] = None, extra_args: Optional[List[str]] = None,
-               name: str = "rasa") -> Process:
+               name: str = "rasa", model: Path = MODEL) -> Process:
     credentials = credentials or write_credentials(log_dir, env)
-    return start(name, [str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
+    return start(name, [str(BIN / "sscard"), "run", "--model", str(model), "--endpoints", str(endpoints),
                           "--credentials", str(credentials), "--port", str(port),
                           "--interface", "127.0.0.1", *(extra_args or [])], log_dir, env)
 

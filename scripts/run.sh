@@ -24,9 +24,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-rasa run actions --actions actions --port "$ACTION_PORT" &
+sscard run actions --actions actions --port "$ACTION_PORT" &
 pids+=($!)
-rasa run --model models/sscard.tar.gz --endpoints var/endpoints.yml \
+sscard run --model models/sscard.tar.gz --endpoints var/endpoints.yml \
   --credentials var/credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 "${api[@]}" &
 pids+=($!)
 # The chat page and its widget, served from web/ (no CDN).

@@ -6,7 +6,12 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import rasa_fixes
 from knowledge import KnowledgeBase, load_knowledge
+
+# Models load in-process in some tests (Agent.load): with the project's fixes, as in every
+# process that `sscard` starts.
+rasa_fixes.install()
 
 
 @pytest.fixture(scope="session")

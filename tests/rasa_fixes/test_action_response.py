@@ -3,8 +3,10 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-import channels  # noqa: F401  (installs the validator)
-from channels.action_response import _validate_action_result
+import rasa_fixes
+from rasa_fixes.action_response import _validate_action_result
+
+rasa_fixes.install()
 
 VALID = [
     {"events": [], "responses": []},

@@ -4,12 +4,15 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.utils.common import all_subclasses
 
-from channels import event_types
+import rasa_fixes
+from rasa_fixes import event_types
+
+rasa_fixes.install()
 
 rasa_lookup = event_types._rasa_resolve_by_type
 
 
-def test_it_is_installed_when_the_channels_load():
+def test_it_is_installed_with_the_fixes():
     assert Event.resolve_by_type is event_types.resolve_by_type
 
 

@@ -13,13 +13,17 @@ the events, so endpoints.yml can ask for the events of the latest turn only:
 
 `latest_turn` keeps the events from the listen before the latest user message on. An
 action that reads older events (a FormValidationAction reads the current turn's only)
-should leave the setting at `all`. Installed from `channels/__init__.py`.
+should leave the setting at `all`.
+
+Upstream: Rasa 3.6 has no such setting (`RemoteAction._action_call_format` always sends
+`tracker.current_state(EventVerbosity.ALL)`).
 """
 from typing import Any, Dict, List, Text
 
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 
+SUMMARY = "endpoints.yml's action_endpoint.tracker_events: latest_turn"
 SETTING = "tracker_events"
 CHOICES = ("all", "latest_turn")
 

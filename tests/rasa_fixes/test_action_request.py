@@ -1,4 +1,4 @@
-"""channels/action_request.py: the action server gets the latest turn when asked, all else as before."""
+"""rasa_fixes/action_request.py: the action server gets the latest turn when asked, all else as before."""
 import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
@@ -6,8 +6,10 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-import channels  # noqa: F401  (installs the request builder)
-from channels.action_request import latest_turn
+import rasa_fixes
+from rasa_fixes.action_request import latest_turn
+
+rasa_fixes.install()
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"

@@ -10,11 +10,15 @@ The class a type name resolves to does not change while the process runs (Rasa's
 lookup returns the first match in definition order, and a class defined later can only
 come after it), so the answer is remembered per type name. Unknown names, the legacy
 "topic" and defaults behave exactly as in Rasa: only names that resolved to a class of
-that name are remembered. Installed from `channels/__init__.py` with the other fixes.
+that name are remembered.
+
+Upstream: `rasa.shared.core.events.Event.resolve_by_type`.
 """
 from typing import Dict, Optional, Text, Type
 
 from rasa.shared.core.events import Event
+
+SUMMARY = "event classes looked up once per type name"
 
 _resolved: Dict[Text, Type[Event]] = {}
 _rasa_resolve_by_type = Event.resolve_by_type
