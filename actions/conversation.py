@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Optional, Tuple
 
 from actions.incoming import MAX_QUESTION_CHARS, unanswerable_reason
-from actions.language import reply_language
 from knowledge import KnowledgeBase, Region, Reply
+from knowledge.language import reply_language
 
 INFORM_REGION = "inform_region"
 FALLBACK_MESSAGE = "fallback"
@@ -37,9 +37,9 @@ def read_turn(
 ) -> Turn:
     """Gather what the reply depends on from the latest message and the slots."""
     text = text or ""
-    entity_values = {}
+    entity_values: Dict[str, str] = {}
     for entity in entities:
-        entity_values.setdefault(entity.get("entity"), str(entity.get("value", "")))
+        entity_values.setdefault(str(entity.get("entity")), str(entity.get("value", "")))
     mentioned = None
     if "region" in entity_values:
         mentioned = knowledge.regions.resolve(entity_values["region"])

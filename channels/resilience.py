@@ -15,8 +15,8 @@ from typing import Any, Awaitable, Callable, Dict, Text
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint
 
-from actions.language import reply_language
 from knowledge import load_knowledge
+from knowledge.language import reply_language
 
 logger = logging.getLogger(__name__)
 

@@ -25,12 +25,14 @@ from sanic.response import HTTPResponse
 from channels.rest import AnswerCollectingOutputChannel
 from channels.webhook_input import SENDER_ID, webhook_blueprint
 from knowledge import LANGUAGES, Reply, load_knowledge
+from knowledge.language import default_language
+
+DEFAULT_LANGUAGE = default_language("wechat")
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 REPLY_TIMEOUT = 4.5  # seconds; WeChat gives up (and retries) after 5
-DEFAULT_LANGUAGE = "zh"  # WeChat users are Chinese speakers unless their message says otherwise
 SENDER_PREFIX = "wechat:"  # Rasa sender id = prefix + the user's openid
 NO_REPLY = "success"  # WeChat's documented "nothing to say" answer
 XML_CONTENT_TYPE = "application/xml; charset=utf-8"
@@ -152,6 +154,7 @@ class WeChatInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials or not credentials.get("token"):
             cls.raise_missing_credentials_exception()
+            raise AssertionError("unreachable")  # Rasa's check raises
         return cls(str(credentials["token"]), credentials.get("app_id"))
 
     def __init__(self, token: Text, app_id: Optional[Text] = None) -> None:

@@ -1,10 +1,17 @@
-"""Which language a message is written in, decided per message."""
+"""The reply language: decided once per message, here, and passed on as a value.
+
+The action decides it for every answer; the channels use the same rules only for what
+they say themselves when no answer came (the apology naming 12333, a WeChat event). No
+other module decides a language.
+"""
 import re
 from typing import Optional
 
-from knowledge import LANGUAGES
+from knowledge.schema import LANGUAGES
 
 DEFAULT_LANGUAGE = "en"
+# Where a channel's users are Chinese speakers unless their message says otherwise.
+CHANNEL_DEFAULT_LANGUAGE = {"wechat": "zh"}
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -21,12 +28,22 @@ def detect_language(text: str) -> Optional[str]:
     return "zh" if han * _LETTERS_PER_HAN >= latin else "en"
 
 
-def reply_language(text: str, requested: Optional[str], previous: Optional[str]) -> str:
+def default_language(channel: Optional[str] = None) -> str:
+    """The language of a conversation that has given no sign of its own yet."""
+    return CHANNEL_DEFAULT_LANGUAGE.get(channel or "", DEFAULT_LANGUAGE)
+
+
+def reply_language(
+    text: str,
+    requested: Optional[str],
+    previous: Optional[str],
+    channel: Optional[str] = None,
+) -> str:
     """The language to answer in.
 
     A quick reply carries the language it was offered in (`requested`); typed text
     is answered in its own language; text without letters (emoji, digits) keeps the
-    conversation's previous language.
+    conversation's previous language, or the channel's default.
     """
     if requested in LANGUAGES:
         return requested
@@ -34,4 +51,4 @@ def reply_language(text: str, requested: Optional[str], previous: Optional[str])
         detected = detect_language(text)
         if detected:
             return detected
-    return previous if previous in LANGUAGES else DEFAULT_LANGUAGE
+    return previous if previous in LANGUAGES else default_language(channel)

@@ -1,6 +1,6 @@
 import pytest
 
-from actions.language import detect_language, reply_language
+from knowledge.language import detect_language, reply_language
 
 
 @pytest.mark.parametrize(
