@@ -4,19 +4,25 @@ Chinese has no spaces, so runs of Han characters are segmented with jieba, using
 user dictionary of the card's vocabulary and every Chinese place name, so that
 社保卡, 人社局 or 乌鲁木齐 stay whole. Everything else is split into words and
 punctuation, as a whitespace language would be.
+
+The user dictionary is part of the pipeline: `spacy_pipeline.build` fills it from the
+knowledge module, and it is written with the pipeline (`to_disk`) and read back from
+there (`from_disk`), so a built pipeline — and the Rasa model that packages it
+(components/spacy_nlp.py) — tokenizes the same way whatever the knowledge files say later.
 """
 import logging
 import re
-from typing import Callable, Iterator, List
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, List, Union
 
 import jieba
+import srsly
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
 
-from knowledge import load_knowledge
-
 REGISTERED_NAME = "sscard.BilingualTokenizer.v1"
+USER_DICTIONARY = "user_dictionary.json"
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _OTHER_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|\S", re.UNICODE)
@@ -24,22 +30,22 @@ _OTHER_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|\S", re.UNICODE)
 _USER_WORD_FREQUENCY = 100_000
 
 
-def domain_segmenter() -> jieba.Tokenizer:
-    """A jieba segmenter that knows the card's vocabulary and every Chinese place name."""
-    jieba.setLogLevel(logging.WARNING)
-    segmenter = jieba.Tokenizer()
-    knowledge = load_knowledge()
-    for word in [*knowledge.vocabulary, *knowledge.regions.chinese_names()]:
-        segmenter.add_word(word, freq=_USER_WORD_FREQUENCY)
-    return segmenter
-
-
 class BilingualTokenizer:
     """spaCy tokenizer: jieba for Han characters, words and punctuation for the rest."""
 
-    def __init__(self, vocab: Vocab) -> None:
+    def __init__(self, vocab: Vocab, user_words: Iterable[str] = ()) -> None:
         self.vocab = vocab
-        self.segmenter = domain_segmenter()
+        self.user_words: List[str] = []
+        jieba.setLogLevel(logging.WARNING)
+        self.segmenter = jieba.Tokenizer()
+        self.add_user_words(user_words)
+
+    def add_user_words(self, words: Iterable[str]) -> None:
+        """Words that segmentation keeps whole (the card's vocabulary, place names)."""
+        for word in words:
+            if word and word not in self.user_words:
+                self.user_words.append(word)
+                self.segmenter.add_word(word, freq=_USER_WORD_FREQUENCY)
 
     def __call__(self, text: str) -> Doc:
         words = list(self._words(text))
@@ -56,29 +62,29 @@ class BilingualTokenizer:
             position = han.end()
         yield from _OTHER_TOKEN.findall(text[position:])
 
-    # spaCy serialises tokenizers with the pipeline; this one is rebuilt from the
-    # knowledge module instead, so there is nothing to write.
     def to_bytes(self, **kwargs) -> bytes:
-        return b""
+        return srsly.json_dumps({"user_words": self.user_words}).encode("utf-8")
 
     def from_bytes(self, data: bytes, **kwargs) -> "BilingualTokenizer":
+        self.add_user_words(srsly.json_loads(data.decode("utf-8"))["user_words"])
         return self
 
-    def to_disk(self, path, **kwargs) -> None:
-        return None
+    def to_disk(self, path: Union[str, Path], **kwargs) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / USER_DICTIONARY, {"user_words": self.user_words})
 
-    def from_disk(self, path, **kwargs) -> "BilingualTokenizer":
+    def from_disk(self, path: Union[str, Path], **kwargs) -> "BilingualTokenizer":
+        self.add_user_words(srsly.read_json(Path(path) / USER_DICTIONARY)["user_words"])
         return self
 
 
 def create_bilingual_tokenizer() -> Callable[..., BilingualTokenizer]:
-    """spaCy registry factory (entry point `spacy_tokenizers`)."""
+    """spaCy registry factory (entry point `spacy_tokenizers`): an empty dictionary,
+    filled by `spacy_pipeline.build` or read back by `from_disk`."""
 
     def make(nlp) -> BilingualTokenizer:
         return BilingualTokenizer(nlp.vocab)
 
     return make
 
-
-def tokenize_words(text: str, tokenizer: BilingualTokenizer) -> List[str]:
-    return [token.text for token in tokenizer(text)]

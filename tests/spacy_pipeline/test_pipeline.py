@@ -29,13 +29,18 @@ def test_english_is_split_into_words_and_punctuation(nlp):
         "Where's", "my", "e-card", "?", "In", "Xi'an", "."]
 
 
-@pytest.mark.parametrize(
-    "text, region",
-    [("I live in Bejing now", "Bejing"), ("我住在乌鲁木齐", "乌鲁木齐"), ("moving to SHENZHEN", "SHENZHEN"),
-     ("我是成都市的", "成都市"), ("Inner Mongolia", "Inner Mongolia")],
-)
-def test_the_entity_ruler_marks_places_as_regions(nlp, text, region):
-    assert [(ent.text, ent.label_) for ent in nlp(text).ents] == [(region, "region")]
+def test_the_user_dictionary_is_saved_with_the_pipeline_and_read_back_from_it(tmp_path):
+    from spacy_pipeline.build import build_pipeline
+
+    nlp = build_pipeline()
+    nlp.tokenizer.add_user_words(["卡卡卡卡"])
+    nlp.to_disk(tmp_path)
+    loaded = spacy.load(tmp_path)
+    assert loaded.tokenizer.user_words == nlp.tokenizer.user_words
+    assert "卡卡卡卡" in [token.text for token in loaded("我的卡卡卡卡呢")]
+    # A blank tokenizer that has not read the folder keeps nothing of it.
+    assert "卡卡卡卡" not in [token.text for token in spacy.blank(
+        "xx", config={"nlp": {"tokenizer": {"@tokenizers": "sscard.BilingualTokenizer.v1"}}})("我的卡卡卡卡呢")]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "😀" * 50, "<b>hi</b>" * 500, "卡" * 12000])
