@@ -7,6 +7,7 @@ not a JSON list, or an empty reply list stops the run with a LoadError.
 The pure helpers (percentile, summarize, window_mean, parse_vmrss) carry the maths and are
 unit-tested in tests/bench/test_load.py; the rest needs a running assistant.
 """
+
 import asyncio
 import math
 import os
@@ -99,7 +100,7 @@ def window_mean(values: Sequence[float], first: int, last: int) -> float:
     """Mean of turns first..last (1-based, inclusive) of a conversation."""
     if not 1 <= first <= last <= len(values):
         raise ValueError(f"turns {first}..{last} are not within 1..{len(values)}")
-    window = values[first - 1:last]
+    window = values[first - 1 : last]
     return sum(window) / len(window)
 
 
@@ -128,7 +129,7 @@ def child_pids(pid: int) -> List[int]:
         except OSError:
             continue
         # The command name (2nd field) may hold spaces and parentheses: split after the last ")".
-        fields = stat[stat.rfind(")") + 2:].split()
+        fields = stat[stat.rfind(")") + 2 :].split()
         parents[int(entry)] = int(fields[1])
     found, frontier = [], [pid]
     while frontier:
@@ -155,13 +156,14 @@ def tree_rss(pid: int) -> int:
 
 
 def conversation_script() -> List[str]:
-    """The fixed 10-message script, read from the held-out test sets."""
-    from tests.nlu.evaluation import TEST_SETS, read_examples
+    """The fixed 10-message script, read from the held-out test sets with Rasa's loader."""
+    # Imported here: evaluation.nlu brings scikit-learn, which the load client does not need.
+    from evaluation.nlu import LANGUAGES, TEST_SETS, read_examples
 
     first: Dict[Tuple[str, str], str] = {}
-    for language in ("en", "zh"):
-        for text, intent, _ in read_examples(TEST_SETS / f"test_{language}.yml"):
-            first.setdefault((language, intent), text)
+    for language in LANGUAGES:
+        for example in read_examples(TEST_SETS / f"test_{language}.yml"):
+            first.setdefault((language, example.intent), example.text)
     missing = [key for key in SCRIPT_PLAN if key not in first]
     if missing:
         raise LoadError(f"the test sets have no example for {missing}")
@@ -206,7 +208,9 @@ async def send(session, url: str, sender: str, text: str) -> Tuple[float, list]:
             body = await answer.text()
             latency = time.perf_counter() - started
             if answer.status != 200:
-                raise LoadError(f"HTTP {answer.status} for {sender!r} saying {text!r}: {body[:500]}")
+                raise LoadError(
+                    f"HTTP {answer.status} for {sender!r} saying {text!r}: {body[:500]}"
+                )
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         raise LoadError(f"request failed for {sender!r} saying {text!r}: {error!r}") from error
     try:
@@ -225,14 +229,16 @@ def new_session(concurrency: int):
     import aiohttp
 
     return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency,
-                                       keepalive_timeout=60),
+        connector=aiohttp.TCPConnector(
+            limit=concurrency, limit_per_host=concurrency, keepalive_timeout=60
+        ),
         timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S),
     )
 
 
-async def run_conversations(url: str, messages: Sequence[str], conversations: int,
-                            concurrency: int, sender_prefix: str) -> LoadResult:
+async def run_conversations(
+    url: str, messages: Sequence[str], conversations: int, concurrency: int, sender_prefix: str
+) -> LoadResult:
     """`conversations` senders each send `messages` in order, `concurrency` at a time.
 
     Within a conversation each message waits for the previous reply, as a person would.
@@ -243,6 +249,7 @@ async def run_conversations(url: str, messages: Sequence[str], conversations: in
     gate = asyncio.Semaphore(concurrency)
 
     async with new_session(concurrency) as session:
+
         async def converse(result: ConversationResult) -> None:
             async with gate:
                 for text in messages:
@@ -260,8 +267,9 @@ async def run_conversations(url: str, messages: Sequence[str], conversations: in
     return LoadResult(results, wall, concurrency)
 
 
-async def wait_first_reply(url: str, text: str, alive, timeout_s: float,
-                           sender: str = "bench-startup") -> float:
+async def wait_first_reply(
+    url: str, text: str, alive, timeout_s: float, sender: str = "bench-startup"
+) -> float:
     """Poll the webhook until the first successful reply; the monotonic time it arrived.
 
     `alive()` says whether the server process still runs (a crash fails at once).

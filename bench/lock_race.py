@@ -3,10 +3,13 @@ issue tickets for one conversation at once.
 
     python bench/lock_race.py      (starts its own redis-server on a free port)
 """
+
 import multiprocessing
+from pathlib import Path
+
+from rasa.core.lock_store import RedisLockStore
 
 from lock_store.atomic_redis import AtomicRedisLockStore
-from rasa.core.lock_store import RedisLockStore
 from scripts.infrastructure import RedisServer
 
 PROCESSES, TICKETS = 4, 300
@@ -20,8 +23,12 @@ def issue(store_class, port, conversation, results):
 def race(store_class, port):
     with multiprocessing.Manager() as manager:
         results = manager.list()
-        workers = [multiprocessing.Process(target=issue, args=(store_class, port, store_class.__name__, results))
-                   for _ in range(PROCESSES)]
+        workers = [
+            multiprocessing.Process(
+                target=issue, args=(store_class, port, store_class.__name__, results)
+            )
+            for _ in range(PROCESSES)
+        ]
         for worker in workers:
             worker.start()
         for worker in workers:
@@ -33,7 +40,7 @@ def race(store_class, port):
 if __name__ == "__main__":
     import tempfile
 
-    with RedisServer(tempfile.mkdtemp()) as redis:
+    with RedisServer(Path(tempfile.mkdtemp())) as redis:
         for store_class in (RedisLockStore, AtomicRedisLockStore):
             issued, distinct = race(store_class, redis.port)
             print(f"{store_class.__name__}: {issued} tickets issued, {distinct} distinct")

@@ -8,35 +8,46 @@ regression with C=30) with scikit-learn directly, once on both languages' traini
 data and once per language, and prints each one's accuracy on the held-out test sets.
 No fallback threshold is applied, so the figures compare the classifiers alone.
 """
+
+from pathlib import Path
+from typing import Callable, Iterable, List, Tuple
+
 import numpy as np
 import spacy
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline, make_union
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
+from evaluation.nlu import TEST_SETS, read_examples
 from scripts.processes import ROOT
-from tests.nlu.evaluation import TEST_SETS, read_examples
 
 TRAINING = {"en": ROOT / "data" / "nlu.yml", "zh": ROOT / "data" / "nlu_zh.yml"}
 
 
-def texts_and_intents(paths):
+def texts_and_intents(paths: Iterable[Path]) -> Tuple[List[str], List[str]]:
+    """The texts of every example of the Rasa NLU files `paths`, and their intents."""
     examples = [example for path in paths for example in read_examples(path)]
-    return [text for text, _, _ in examples], [intent for _, intent, _ in examples]
+    return [example.text for example in examples], [example.intent for example in examples]
 
 
-def model(tokenize):
+def model(tokenize: Callable[[str], List[str]]) -> Pipeline:
+    """The project's intent classifier (config.yml) as a scikit-learn pipeline, untrained."""
     return make_pipeline(
-        make_union(TfidfVectorizer(tokenizer=tokenize, ngram_range=(1, 2), sublinear_tf=True, lowercase=False),
-                   TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)),
+        make_union(
+            TfidfVectorizer(
+                tokenizer=tokenize, ngram_range=(1, 2), sublinear_tf=True, lowercase=False
+            ),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
+        ),
         LogisticRegression(C=30, max_iter=2000, class_weight="balanced", random_state=42),
     )
 
 
 def main() -> None:
+    """Print each test set's accuracy with one joint model and with one model per language."""
     nlp = spacy.load(ROOT / "build" / "spacy_pipeline")
 
-    def tokenize(text):
+    def tokenize(text: str) -> List[str]:
         return [token.text.lower() for token in nlp(text)]
 
     joint = model(tokenize).fit(*texts_and_intents(TRAINING.values()))
@@ -44,7 +55,9 @@ def main() -> None:
     for language, path in TRAINING.items():
         separate = model(tokenize).fit(*texts_and_intents([path]))
         texts, intents = texts_and_intents([TEST_SETS / f"test_{language}.yml"])
-        scores = [np.mean(np.array(m.predict(texts)) == np.array(intents)) for m in (joint, separate)]
+        scores = [
+            np.mean(np.array(m.predict(texts)) == np.array(intents)) for m in (joint, separate)
+        ]
         print(f"{language:10} {scores[0]:>10.3f} {scores[1]:>13.3f}")
 
 

@@ -20,6 +20,7 @@ what a long tracker costs):
    with the most time of their own. A profiler slows call-heavy code (deep recursion such
    as jsonschema) far more than numeric code, so its shares are not the timers' shares.
 """
+
 import argparse
 import asyncio
 import functools
@@ -33,9 +34,8 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 from bench.load import conversation_script, repeat_script
+from scripts.processes import MODEL, ROOT, ensure_ready, free_port, start_action_server
 
-ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "models" / "sscard.tar.gz"
 CONVERSATION_LENGTH = 10
 
 
@@ -68,7 +68,11 @@ def tracker_store_class(config: Dict) -> type:
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.utils.common import class_from_module_path
 
-    return SQLTrackerStore if config["type"].lower() == "sql" else class_from_module_path(config["type"])
+    return (
+        SQLTrackerStore
+        if config["type"].lower() == "sql"
+        else class_from_module_path(config["type"])
+    )
 
 
 def load_agent(model: Path, action_url: str, db: Path):
@@ -77,9 +81,13 @@ def load_agent(model: Path, action_url: str, db: Path):
     from rasa.utils.endpoints import EndpointConfig
 
     tracker_store = TrackerStore.create(EndpointConfig(**tracker_store_config(db)))
-    return Agent.load(str(model), tracker_store=tracker_store,
-                      action_endpoint=EndpointConfig(
-                          **{**project_endpoints()["action_endpoint"], "url": action_url}))
+    return Agent.load(
+        str(model),
+        tracker_store=tracker_store,
+        action_endpoint=EndpointConfig(
+            **{**project_endpoints()["action_endpoint"], "url": action_url}
+        ),
+    )
 
 
 async def converse(agent, messages: List[str], prefix: str, length: int) -> None:
@@ -88,8 +96,10 @@ async def converse(agent, messages: List[str], prefix: str, length: int) -> None
 
     for index, text in enumerate(messages):
         replies = await agent.handle_text(
-            text, output_channel=AnswerCollectingOutputChannel(),
-            sender_id=f"{prefix}-{index // length}")
+            text,
+            output_channel=AnswerCollectingOutputChannel(),
+            sender_id=f"{prefix}-{index // length}",
+        )
         if not replies:
             raise RuntimeError(f"no reply to {text!r}: is the action server up?")
 
@@ -105,8 +115,11 @@ def timer_targets(store: type) -> List[Tuple[str, type, str]]:
 
     return [
         ("NLU (parse the message)", MessageProcessor, "_parse_message_with_graph"),
-        ("policies (predict the next action, twice)", MessageProcessor,
-         "_predict_next_with_tracker"),
+        (
+            "policies (predict the next action, twice)",
+            MessageProcessor,
+            "_predict_next_with_tracker",
+        ),
         ("action_answer (RemoteAction.run)", RemoteAction, "run"),
         ("  tracker as JSON for the action server", RemoteAction, "_action_call_format"),
         ("  HTTP round trip to the action server", EndpointConfig, "request"),
@@ -127,6 +140,7 @@ class StageTimers:
     def _wrap(self, stage: str, original: Callable) -> Callable:
         seconds = self.seconds
         if inspect.iscoroutinefunction(original):
+
             @functools.wraps(original)
             async def timed_async(*args, **kwargs):
                 started = time.perf_counter()
@@ -134,6 +148,7 @@ class StageTimers:
                     return await original(*args, **kwargs)
                 finally:
                     seconds[stage] += time.perf_counter() - started
+
             return timed_async
 
         @functools.wraps(original)
@@ -143,6 +158,7 @@ class StageTimers:
                 return original(*args, **kwargs)
             finally:
                 seconds[stage] += time.perf_counter() - started
+
         return timed
 
     def __enter__(self) -> "StageTimers":
@@ -162,8 +178,10 @@ class StageTimers:
 
 def print_stage_table(seconds: Dict[str, float], targets, count: int, wall: float) -> None:
     per = lambda s: s / count * 1000  # noqa: E731
-    print(f"Pass 2: {count} messages with stage timers, no profiler: "
-          f"{per(wall):.1f} ms per message (wall clock)\n")
+    print(
+        f"Pass 2: {count} messages with stage timers, no profiler: "
+        f"{per(wall):.1f} ms per message (wall clock)\n"
+    )
     print(f"  {'stage':<50}{'ms/msg':>9}{'share':>8}")
     top_level = 0.0
     for stage, _, _ in targets:
@@ -172,8 +190,10 @@ def print_stage_table(seconds: Dict[str, float], targets, count: int, wall: floa
             top_level += value
         print(f"  {stage:<50}{per(value):>9.1f}{value / wall:>8.0%}")
     rest = max(0.0, wall - top_level)
-    print(f"  {'everything else (events, slots, lock, channel)':<50}{per(rest):>9.1f}"
-          f"{rest / wall:>8.0%}")
+    print(
+        f"  {'everything else (events, slots, lock, channel)':<50}{per(rest):>9.1f}"
+        f"{rest / wall:>8.0%}"
+    )
 
 
 # --------------------------------------------------------------------------- profiler
@@ -194,9 +214,14 @@ def component_times(root) -> Dict[str, float]:
     def walk(frame, parent) -> None:
         path = (frame.file_path or "").replace("\\", "/")
         parent_path = (parent.file_path or "").replace("\\", "/") if parent is not None else ""
-        if (parent is not None and parent.function == "__call__"
-                and "rasa/engine/graph.py" in parent_path and "rasa/engine/" not in path
-                and "/logging/" not in path and not frame.is_synthetic):
+        if (
+            parent is not None
+            and parent.function == "__call__"
+            and "rasa/engine/graph.py" in parent_path
+            and "rasa/engine/" not in path
+            and "/logging/" not in path
+            and not frame.is_synthetic
+        ):
             times[f"{_frame_name(frame)}.{frame.function}"] += frame.time
             return
         for child in frame.children:
@@ -212,9 +237,12 @@ def own_times(root) -> Dict[str, float]:
 
     def walk(frame) -> None:
         if not frame.is_synthetic:
-            own = frame.time - sum(child.time for child in frame.children
-                                   if not child.is_synthetic or child.function != "[self]")
-            short = (frame.file_path_short or frame.file_path or "?")
+            own = frame.time - sum(
+                child.time
+                for child in frame.children
+                if not child.is_synthetic or child.function != "[self]"
+            )
+            short = frame.file_path_short or frame.file_path or "?"
             name = f"{frame.class_name + '.' if frame.class_name else ''}{frame.function}"
             times[f"{name}  {short}:{frame.line_no}"] += max(0.0, own)
         for child in frame.children:
@@ -239,11 +267,14 @@ def profile_pyinstrument(agent, messages: List[str], length: int, html: Optional
     count = len(messages)
     per = lambda s: s / count * 1000  # noqa: E731
     session = profiler.last_session
-    print(f"\nPass 3: {count} messages under pyinstrument {_version('pyinstrument')}: "
-          f"{per(wall):.1f} ms per message (profiler overhead included)\n")
+    print(
+        f"\nPass 3: {count} messages under pyinstrument {_version('pyinstrument')}: "
+        f"{per(wall):.1f} ms per message (profiler overhead included)\n"
+    )
     print(f"  {'graph component (NLU and policies)':<62}{'ms/msg':>9}")
-    for name, seconds in sorted(component_times(session.root_frame()).items(),
-                                key=lambda item: -item[1]):
+    for name, seconds in sorted(
+        component_times(session.root_frame()).items(), key=lambda item: -item[1]
+    ):
         if per(seconds) >= 0.05:
             print(f"  {name:<62}{per(seconds):>9.1f}")
     print(f"\n  {'functions with the most time of their own (profiler on)':<62}{'ms/msg':>9}")
@@ -265,8 +296,10 @@ def profile_cprofile(agent, messages: List[str], length: int) -> None:
     asyncio.run(converse(agent, messages, "profiled", length))
     profiler.disable()
     wall = time.perf_counter() - started
-    print(f"\nPass 3: pyinstrument is not installed; cProfile of {len(messages)} messages, "
-          f"{wall / len(messages) * 1000:.1f} ms each (profiler overhead included)\n")
+    print(
+        f"\nPass 3: pyinstrument is not installed; cProfile of {len(messages)} messages, "
+        f"{wall / len(messages) * 1000:.1f} ms each (profiler overhead included)\n"
+    )
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
     print(out.getvalue())
@@ -298,21 +331,28 @@ def run(agent, store: type, messages: List[str], length: int, html: Optional[Pat
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.profile_message", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.profile_message",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--model", default=str(MODEL))
     parser.add_argument("--messages", type=int, default=50)
-    parser.add_argument("--conversation-length", type=int, default=CONVERSATION_LENGTH,
-                        help="messages per sender (default %(default)s)")
-    parser.add_argument("--action-url", help="webhook of a running action server "
-                                             "(default: start one on a free port)")
+    parser.add_argument(
+        "--conversation-length",
+        type=int,
+        default=CONVERSATION_LENGTH,
+        help="messages per sender (default %(default)s)",
+    )
+    parser.add_argument(
+        "--action-url",
+        help="webhook of a running action server " "(default: start one on a free port)",
+    )
     parser.add_argument("--html", type=Path, help="also write pyinstrument's HTML call tree here")
     args = parser.parse_args(argv)
     if not Path(args.model).exists():
         print(f"no model at {args.model}: run `make train`", file=sys.stderr)
         return 1
-
-    from tests.servers import ensure_ready, free_port, start_action_server
 
     messages = repeat_script(conversation_script(), args.messages)
     with tempfile.TemporaryDirectory(prefix="profile-") as folder:
@@ -329,10 +369,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             db = work / "conversations.db"
             store = tracker_store_class(tracker_store_config(db))
             agent = load_agent(Path(args.model), action_url, db)
-            print(f"model {args.model}; action server {action_url}; "
-                  f"tracker store {store.__name__} (endpoints.yml); "
-                  f"conversations of {args.conversation_length} messages "
-                  f"(bench/load.py's script)\n")
+            print(
+                f"model {args.model}; action server {action_url}; "
+                f"tracker store {store.__name__} (endpoints.yml); "
+                f"conversations of {args.conversation_length} messages "
+                f"(bench/load.py's script)\n"
+            )
             run(agent, store, messages, args.conversation_length, args.html)
         finally:
             if actions:
