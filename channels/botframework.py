@@ -23,9 +23,10 @@ logger = logging.getLogger(__name__)
 class BotFrameworkInput(ApologizingChannel, RasaBotFrameworkInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        if not credentials:
+        if not credentials or not credentials.get("app_id") or not credentials.get("app_password"):
             cls.raise_missing_credentials_exception()
-        return cls(credentials.get("app_id"), credentials.get("app_password"),
+            raise AssertionError("unreachable")  # Rasa's check raises
+        return cls(credentials["app_id"], credentials["app_password"],
                    credentials.get("openid_url") or MICROSOFT_OPEN_ID_URI)
 
     def __init__(self, app_id: Text, app_password: Text, openid_url: Text = MICROSOFT_OPEN_ID_URI) -> None:

@@ -16,9 +16,9 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from sanic import Blueprint, response
+from sanic.request import Request
 
 from channels.resilience import ApologizingChannel
-from sanic.request import Request
 
 logger = logging.getLogger(__name__)
 

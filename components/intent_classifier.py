@@ -18,7 +18,6 @@ import logging
 from typing import Any, Dict, List, Text
 
 import skops.io as sio
-
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -120,7 +119,8 @@ def sentence_row(message: Message) -> csr_matrix:
     Sparse sentence features first, then dense ones, each in the order the featurizers
     added them: the columns Rasa's training matrix has.
     """
-    sparse, dense = [], []
+    sparse: List[csr_matrix] = []
+    dense: List[Any] = []
     for features in message.features:
         if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE:
             (sparse if features.is_sparse() else dense).append(features.features)

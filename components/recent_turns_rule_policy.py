@@ -33,11 +33,10 @@ from rasa.shared.core.events import (
     ActionReverted,
     Restarted,
     SessionStarted,
-    UserUttered,
     UserUtteranceReverted,
+    UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
-
 
 # Events after which the session's applied events are not simply its last events.
 _UNDOING = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)

@@ -24,7 +24,7 @@ from collections import deque
 from typing import Optional, Text
 
 import redis
-from rasa.core.lock import TicketLock, Ticket
+from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 

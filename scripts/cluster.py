@@ -19,8 +19,15 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from scripts.infrastructure import PostgresServer, RedisServer
-from scripts.processes import (ROOT, Process, ensure_ready, free_port, start_action_server,
-                               start_rasa, write_credentials_from)
+from scripts.processes import (
+    ROOT,
+    Process,
+    ensure_ready,
+    free_port,
+    start_action_server,
+    start_rasa,
+    write_credentials_from,
+)
 
 DEPLOY = ROOT / "deploy"
 
@@ -95,10 +102,11 @@ class Cluster:
 
     def start_rasa(self, index: int, wait: bool = True) -> None:
         credentials = write_credentials_from(DEPLOY / "credentials.cluster.yml", self.run_dir, self.env)
-        self.rasa[index] = start_rasa(self.rasa_ports[index], DEPLOY / "endpoints.cluster.yml", self.run_dir,
-                                      credentials=credentials, env=self.env, name=f"rasa-{index}")
+        process = start_rasa(self.rasa_ports[index], DEPLOY / "endpoints.cluster.yml", self.run_dir,
+                             credentials=credentials, env=self.env, name=f"rasa-{index}")
+        self.rasa[index] = process
         if wait:
-            ensure_ready([f"http://127.0.0.1:{self.rasa_ports[index]}/webhooks/rest/"], [self.rasa[index]],
+            ensure_ready([f"http://127.0.0.1:{self.rasa_ports[index]}/webhooks/rest/"], [process],
                          timeout=600)
 
     def kill_rasa(self, index: int) -> None:

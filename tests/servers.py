@@ -6,8 +6,18 @@ from typing import Dict, Iterator, List, Optional
 import requests
 
 from scripts.processes import (  # noqa: F401  (re-exported for the tests and the benchmark)
-    BIN, MODEL, ROOT, Process, ensure_ready, free_port, quiet_environment, start, start_action_server,
-    start_rasa, write_credentials, write_endpoints,
+    BIN,
+    MODEL,
+    ROOT,
+    Process,
+    ensure_ready,
+    free_port,
+    quiet_environment,
+    start,
+    start_action_server,
+    start_rasa,
+    write_credentials,
+    write_endpoints,
 )
 
 

@@ -82,16 +82,18 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             raise ValueError(f"cached_conversations must be 0 or more, "
                              f"not {cached_conversations}")
         self._capacity = cached_conversations
-        self._remembered: "OrderedDict[Text, _Remembered]" = OrderedDict()
+        self._remembered: OrderedDict[Text, _Remembered] = OrderedDict()
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
+        engine: sa.engine.Engine = self.engine  # type: ignore[has-type]  # set by Rasa
+        if engine.dialect.name == "sqlite":
             self._keep_sqlite_connection_open()
 
     def _keep_sqlite_connection_open(self) -> None:
         """One open connection per thread instead of one per query (SQLAlchemy's default
         for SQLite files): opening a WAL database costs more than the write itself."""
-        url = self.engine.url
-        self.engine.dispose()
+        engine: sa.engine.Engine = self.engine  # type: ignore[has-type]  # set by Rasa
+        url = engine.url
+        engine.dispose()
         self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
         _use_write_ahead_log(self.engine)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from playwright.sync_api import expect, sync_playwright
 
 from scripts.wait_ready import wait_ready

@@ -3,6 +3,7 @@ import hashlib
 import time
 import uuid
 import xml.etree.ElementTree as ET
+from typing import Optional
 
 import pytest
 import requests
@@ -46,7 +47,7 @@ class WeChat:
     def get(self, params: dict) -> requests.Response:
         return requests.get(self.url, params=params, timeout=30)
 
-    def post(self, xml: str, params: dict = None) -> requests.Response:
+    def post(self, xml: str, params: Optional[dict] = None) -> requests.Response:
         params = signed_query(openid="o") if params is None else params
         return requests.post(self.url, params=params, data=xml.encode("utf-8"),
                              headers={"Content-Type": "text/xml"}, timeout=30)

@@ -61,7 +61,7 @@ def settled_turns(cluster, sender, timeout=90):
     previous = None
     while True:
         turns = stored_turns(cluster, sender)
-        if turns == previous and turns[1] == len(turns[0]) or time.monotonic() > deadline:
+        if (turns == previous and turns[1] == len(turns[0])) or time.monotonic() > deadline:
             return turns
         previous = turns
         time.sleep(2)
@@ -102,8 +102,11 @@ def test_killing_an_instance_loses_no_turn_and_answers_nothing_twice(cluster):
 
 def test_the_remembered_region_is_shared_by_all_instances(cluster):
     sender = f"region-{uuid.uuid4().hex[:8]}"
-    post = lambda text: requests.post(cluster.url + "/webhooks/rest/webhook",
-                                      json={"sender": sender, "message": text}, timeout=60).json()
+
+    def post(text):
+        return requests.post(cluster.url + "/webhooks/rest/webhook",
+                             json={"sender": sender, "message": text}, timeout=60).json()
+
     post("I live in Xi'an")
     # Round-robin sends consecutive messages to different instances.
     for _ in range(4):

@@ -7,8 +7,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.servers import (Assistant, ensure_ready, free_port, start_action_server, start_rasa,
-                           write_endpoints)
+from tests.servers import (
+    Assistant,
+    ensure_ready,
+    free_port,
+    start_action_server,
+    start_rasa,
+    write_endpoints,
+)
 
 DEADLINE = "3"
 

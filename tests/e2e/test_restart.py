@@ -1,7 +1,14 @@
 """Conversations are kept in the embedded SQLite tracker store across a restart."""
 import uuid
 
-from tests.servers import Assistant, ensure_ready, free_port, start_action_server, start_rasa, write_endpoints
+from tests.servers import (
+    Assistant,
+    ensure_ready,
+    free_port,
+    start_action_server,
+    start_rasa,
+    write_endpoints,
+)
 
 
 def test_the_remembered_region_survives_a_restart(tmp_path, knowledge):

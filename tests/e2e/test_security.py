@@ -6,8 +6,14 @@ import uuid
 import pytest
 import requests
 
-from tests.servers import (Assistant, ensure_ready, free_port, start_action_server, start_rasa,
-                           write_endpoints)
+from tests.servers import (
+    Assistant,
+    ensure_ready,
+    free_port,
+    start_action_server,
+    start_rasa,
+    write_endpoints,
+)
 
 ACTION_BODY = {"next_action": "action_answer", "sender_id": "x", "tracker": {
     "sender_id": "x", "slots": {}, "latest_message": {"text": "hi", "intent": {"name": "greet"}, "entities": []},

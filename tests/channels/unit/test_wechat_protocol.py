@@ -35,7 +35,7 @@ def message_xml(msg_type="text", content="this is a test", sender="oUser123", ex
         f"<MsgType><![CDATA[{msg_type}]]></MsgType>"
         f"<Content><![CDATA[{content}]]></Content>{extra}"
         "<MsgId>1234567890123456</MsgId></xml>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def test_the_signature_is_the_sha1_of_the_sorted_token_timestamp_and_nonce():
@@ -76,10 +76,10 @@ def test_a_text_message_is_parsed():
 
 def test_an_event_is_parsed():
     body = (
-        "<xml><ToUserName><![CDATA[gh_xxx]]></ToUserName><FromUserName><![CDATA[oUser123]]></FromUserName>"
-        "<CreateTime>123456789</CreateTime><MsgType><![CDATA[event]]></MsgType>"
-        "<Event><![CDATA[subscribe]]></Event></xml>"
-    ).encode()
+        b"<xml><ToUserName><![CDATA[gh_xxx]]></ToUserName><FromUserName><![CDATA[oUser123]]></FromUserName>"
+        b"<CreateTime>123456789</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        b"<Event><![CDATA[subscribe]]></Event></xml>"
+    )
     assert parse_message(body)["Event"] == "subscribe"
 
 
@@ -219,9 +219,9 @@ def test_credentials_need_a_token():
     channel = WeChatInput.from_credentials({"token": "t", "app_id": "gh_1"})
     assert (channel.token, channel.app_id, channel.name()) == ("t", "gh_1", "wechat")
     assert WeChatInput.from_credentials({"token": "t"}).app_id == ""
-    with pytest.raises(Exception):
+    with pytest.raises(Exception, match="credentials"):
         WeChatInput.from_credentials({"app_id": "gh_1"})
-    with pytest.raises(Exception):
+    with pytest.raises(Exception, match="credentials"):
         WeChatInput.from_credentials(None)
 
 
