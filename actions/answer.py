@@ -1,4 +1,5 @@
 """The one custom action: answer the latest message from the knowledge module."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker

@@ -3,6 +3,7 @@
 `respond` is plain Python over the knowledge base, so the whole decision of what
 to answer is testable without Rasa running.
 """
+
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Optional, Tuple
 

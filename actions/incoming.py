@@ -1,4 +1,5 @@
 """Messages that cannot be answered as questions: empty, without words, or far too long."""
+
 import re
 import unicodedata
 from typing import Optional

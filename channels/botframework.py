@@ -6,6 +6,7 @@ until the keys can be fetched, so one unreachable platform does not take the
 other channels down. `openid_url` points it at another OpenID configuration (a
 local stand-in in the tests).
 """
+
 import datetime
 import logging
 from typing import Any, Dict, Optional, Text
@@ -26,10 +27,15 @@ class BotFrameworkInput(ApologizingChannel, RasaBotFrameworkInput):
         if not credentials or not credentials.get("app_id") or not credentials.get("app_password"):
             cls.raise_missing_credentials_exception()
             raise AssertionError("unreachable")  # Rasa's check raises
-        return cls(credentials["app_id"], credentials["app_password"],
-                   credentials.get("openid_url") or MICROSOFT_OPEN_ID_URI)
+        return cls(
+            credentials["app_id"],
+            credentials["app_password"],
+            credentials.get("openid_url") or MICROSOFT_OPEN_ID_URI,
+        )
 
-    def __init__(self, app_id: Text, app_password: Text, openid_url: Text = MICROSOFT_OPEN_ID_URI) -> None:
+    def __init__(
+        self, app_id: Text, app_password: Text, openid_url: Text = MICROSOFT_OPEN_ID_URI
+    ) -> None:
         self.openid_url = openid_url
         super().__init__(app_id, app_password)
 
@@ -40,7 +46,9 @@ class BotFrameworkInput(ApologizingChannel, RasaBotFrameworkInput):
             keys = requests.get(configuration.json()["jwks_uri"], timeout=10)
             keys.raise_for_status()
         except (requests.RequestException, KeyError, ValueError) as error:
-            logger.warning("Bot Framework signing keys unavailable (%s); activities are refused", error)
+            logger.warning(
+                "Bot Framework signing keys unavailable (%s); activities are refused", error
+            )
             return
         self.jwt_keys = {key["kid"]: key for key in keys.json()["keys"]}
         self.jwt_update_time = datetime.datetime.now()

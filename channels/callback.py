@@ -4,6 +4,7 @@ POST /webhooks/callback/webhook {"sender": "bot-7", "message": "..."} answers
 "success"; each reply is then POSTed as JSON (text, buttons, custom) to the URL
 configured as CALLBACK_URL. Input is validated as for the REST webhook.
 """
+
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.callback import CallbackOutput

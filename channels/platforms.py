@@ -6,6 +6,7 @@ A platform is on when all its required environment variables (channels/platforms
 are set; a platform with some but not all of them set is an error, named, so that a
 typo does not silently leave a channel off.
 """
+
 import os
 import sys
 from pathlib import Path
@@ -30,8 +31,12 @@ def platform_credentials(environ: Mapping[str, str]) -> Dict[str, Dict[str, Any]
             continue
         if len(present) < len(required):
             missing = sorted(var for key, var in required.items() if key not in present)
-            raise PlatformConfigError(f"{platform}: set {', '.join(missing)} too, or none of its variables")
-        optional = {key: environ[var] for key, var in spec.get("optional", {}).items() if environ.get(var)}
+            raise PlatformConfigError(
+                f"{platform}: set {', '.join(missing)} too, or none of its variables"
+            )
+        optional = {
+            key: environ[var] for key, var in spec.get("optional", {}).items() if environ.get(var)
+        }
         enabled[spec["connector"]] = {**present, **optional}
     return enabled
 
@@ -44,7 +49,9 @@ def compose(base: Path, environ: Mapping[str, str]) -> Dict[str, Any]:
 
 if __name__ == "__main__":
     try:
-        composed = compose(Path(sys.argv[1] if len(sys.argv) > 1 else "credentials.yml"), os.environ)
+        composed = compose(
+            Path(sys.argv[1] if len(sys.argv) > 1 else "credentials.yml"), os.environ
+        )
     except PlatformConfigError as error:
         sys.exit(f"channel configuration: {error}")
     yaml.safe_dump(composed, sys.stdout, sort_keys=False)

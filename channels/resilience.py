@@ -7,6 +7,7 @@ reply by the deadline (or failed), the user gets the knowledge module's
 `service_unavailable` message in their language. A slow turn is not cancelled: it
 finishes and is stored, so the conversation continues when the service is back.
 """
+
 import asyncio
 import logging
 import os
@@ -43,8 +44,9 @@ class RecordingOutputChannel(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
-def apologize_when_silent(on_new_message: MessageHandler,
-                          deadline: float = REPLY_DEADLINE_SECONDS) -> MessageHandler:
+def apologize_when_silent(
+    on_new_message: MessageHandler, deadline: float = REPLY_DEADLINE_SECONDS
+) -> MessageHandler:
     async def handle(message: UserMessage) -> None:
         recording = RecordingOutputChannel(message.output_channel)
         message.output_channel = recording

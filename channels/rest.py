@@ -4,6 +4,7 @@ POST /webhooks/rest/webhook {"sender": "alice", "message": "What do I need to br
 answers with a list of messages; each carries `text`, `buttons` and `custom` (topic,
 language, region, source) so a calling bot need not parse prose. See docs/webhook.openapi.yml.
 """
+
 import logging
 from typing import Any, Awaitable, Callable, Text
 
@@ -48,9 +49,7 @@ class RestInput(RasaRestInput):
     async def deliver(self, request: Request, collector: CollectingOutputChannel) -> HTTPResponse:
         return response.json(collector.messages)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         on_new_message = apologize_when_silent(on_new_message)
         webhook = webhook_blueprint(self)
 

@@ -3,6 +3,7 @@
 Rasa's SlackInput checks Slack's request signature; `api_url` lets the bot client
 talk to another Web API address (a local stand-in in the tests).
 """
+
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel

@@ -3,6 +3,7 @@
 The session-room fix for Rasa's socket.io channel (RasaHQ/rasa#13027) applies to this
 channel too; it lives with the other fixes to Rasa in rasa_fixes/socketio_session.py.
 """
+
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 
 from channels.resilience import ApologizingChannel

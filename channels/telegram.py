@@ -7,6 +7,7 @@ connector registers the secret and refuses updates without it (403).
 `api_url` points the bot client at another Bot API server (a self-hosted one, or a
 local stand-in in the tests).
 """
+
 import hmac
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -28,8 +29,12 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 class TelegramOutput(RasaTelegramOutput):
     """Rasa's Telegram output, against a configurable Bot API server, registering the secret."""
 
-    def __init__(self, access_token: Optional[Text], secret_token: Text,
-                 server: TelegramAPIServer = TELEGRAM_PRODUCTION) -> None:
+    def __init__(
+        self,
+        access_token: Optional[Text],
+        secret_token: Text,
+        server: TelegramAPIServer = TELEGRAM_PRODUCTION,
+    ) -> None:
         # Skip RasaTelegramOutput.__init__, which cannot pass a server to the Bot.
         super(RasaTelegramOutput, self).__init__(access_token, server=server)
         self.secret_token = secret_token
@@ -53,9 +58,15 @@ class TelegramInput(ApologizingChannel, RasaTelegramInput):
             api_url=credentials.get("api_url"),
         )
 
-    def __init__(self, access_token: Optional[Text], verify: Optional[Text],
-                 webhook_url: Optional[Text], secret_token: Text,
-                 api_url: Optional[Text] = None, debug_mode: bool = False) -> None:
+    def __init__(
+        self,
+        access_token: Optional[Text],
+        verify: Optional[Text],
+        webhook_url: Optional[Text],
+        secret_token: Text,
+        api_url: Optional[Text] = None,
+        debug_mode: bool = False,
+    ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode=debug_mode)
         self.secret_token = secret_token
         self.server = TelegramAPIServer.from_base(api_url) if api_url else TELEGRAM_PRODUCTION

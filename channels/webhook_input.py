@@ -4,6 +4,7 @@ Rasa's REST channels accept any body, any sender id and any length. These limits
 give a caller a clear JSON error instead, and keep one caller's input from reaching
 another's conversation or starving the server.
 """
+
 import inspect
 import json
 import re
@@ -40,7 +41,9 @@ class WebhookMessage:
 def read_webhook_message(request: Request) -> WebhookMessage:
     """The sender, text and metadata of a webhook request, or a WebhookError saying what is wrong."""
     if len(request.body or b"") > MAX_BODY_BYTES:
-        raise WebhookError(413, "body_too_large", f"The request body exceeds {MAX_BODY_BYTES} bytes.")
+        raise WebhookError(
+            413, "body_too_large", f"The request body exceeds {MAX_BODY_BYTES} bytes."
+        )
     try:
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError):
@@ -50,7 +53,8 @@ def read_webhook_message(request: Request) -> WebhookMessage:
     sender = body.get("sender")
     if not isinstance(sender, str) or not SENDER_ID.match(sender):
         raise WebhookError(
-            400, "invalid_sender",
+            400,
+            "invalid_sender",
             "'sender' must be 1-128 characters of letters, digits and _ . : @ -",
         )
     text = body.get("message")

@@ -8,6 +8,7 @@ timestamp and nonce. A text message goes to Rasa and is answered with ONE passiv
 text reply within WeChat's 5-second limit; the bot's messages are joined into one text,
 quick replies as a list the user can type back. Reply texts come from the knowledge module.
 """
+
 import asyncio
 import hashlib
 import hmac
@@ -71,7 +72,9 @@ def parse_message(body: bytes) -> Dict[str, str]:
     fields = {child.tag: (child.text or "").strip() for child in root}
     if not fields.get("MsgType"):
         raise WeChatRequestError("MsgType is missing")
-    if not fields.get("FromUserName") or not SENDER_ID.match(SENDER_PREFIX + fields["FromUserName"]):
+    if not fields.get("FromUserName") or not SENDER_ID.match(
+        SENDER_PREFIX + fields["FromUserName"]
+    ):
         raise WeChatRequestError("FromUserName is missing or not an openid")
     return fields
 
@@ -202,7 +205,10 @@ class WeChatInput(InputChannel):
         sender_id = SENDER_PREFIX + fields["FromUserName"]
         collector = AnswerCollectingOutputChannel()
         message = UserMessage(
-            fields.get("Content", ""), collector, sender_id, input_channel=self.name(),
+            fields.get("Content", ""),
+            collector,
+            sender_id,
+            input_channel=self.name(),
             metadata={"wechat_msg_id": fields["MsgId"]} if fields.get("MsgId") else None,
         )
         try:

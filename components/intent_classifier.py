@@ -14,6 +14,7 @@ than half of the classifier's time (`python -m bench.profile_message`). The row 
 same as Rasa's `_create_X` builds: sparse sentence features in the order the
 featurizers added them, then any dense ones.
 """
+
 import logging
 from typing import Any, Dict, List, Text
 
@@ -37,9 +38,7 @@ logger = logging.getLogger(__name__)
 TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class TfidfIntentClassifier(LogisticRegressionClassifier):
     """Logistic regression over TF-IDF-weighted sparse features of the featurizers before it."""
 
@@ -109,8 +108,10 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
 
 
 def has_sentence_features(message: Message) -> bool:
-    return any(f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
-               for f in message.features)
+    return any(
+        f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
+        for f in message.features
+    )
 
 
 def sentence_row(message: Message) -> csr_matrix:

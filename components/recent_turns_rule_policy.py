@@ -20,6 +20,7 @@ The prediction is therefore the same as RulePolicy's; tests/components compares 
 on long conversations, and anything else (a domain with featurized slots or forms, a
 short session) goes through RulePolicy unchanged.
 """
+
 import itertools
 import json
 from typing import Any, Dict, List, Optional, Text
@@ -57,7 +58,8 @@ class RecentTurnsRulePolicy(RulePolicy):
     ) -> List[State]:
         recent = recent_turns(tracker, domain, self._user_turns_needed())
         return super()._prediction_states(
-            recent, domain, use_text_for_last_user_input, rule_only_data)
+            recent, domain, use_text_for_last_user_input, rule_only_data
+        )
 
     def _user_turns_needed(self) -> int:
         """One more user turn than the longest rule has dialogue states."""
@@ -69,8 +71,9 @@ class RecentTurnsRulePolicy(RulePolicy):
         return needed
 
 
-def recent_turns(tracker: DialogueStateTracker, domain: Domain,
-                 user_turns: int) -> DialogueStateTracker:
+def recent_turns(
+    tracker: DialogueStateTracker, domain: Domain, user_turns: int
+) -> DialogueStateTracker:
     """A tracker of the events from the listen before the `user_turns`-th last user
     message on; the tracker itself when the window would not give the same states.
 

@@ -15,6 +15,7 @@ config.yml:
     - name: components.spacy_nlp.SpacyNLP
       model: build/spacy_pipeline     # read at training only
 """
+
 import hashlib
 import shutil
 from pathlib import Path

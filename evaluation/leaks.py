@@ -6,6 +6,7 @@ LEAK_SIMILARITY similar by rapidfuzz's ratio (an edit-distance similarity, 0-100
 i get a card for my son" and "How do I get a card for my son?" are the same sentence, and
 so are two that differ by a typo or one short word.
 """
+
 import re
 import unicodedata
 from typing import Dict, Iterable, List, Tuple

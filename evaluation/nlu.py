@@ -7,6 +7,7 @@ question is labelled with its intents in the order asked, joined by '+'
 (`ask_department+ask_fees`); the assistant answers it right when it finds exactly those
 questions in that order.
 """
+
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +48,7 @@ def read_examples(path: Path) -> List[Example]:
     for message in load_data(str(path)).intent_examples:
         text = message.get("text")
         regions = tuple(
-            (text[entity["start"]:entity["end"]], str(entity.get("value")))
+            (text[entity["start"] : entity["end"]], str(entity.get("value")))
             for entity in message.get("entities") or []
             if entity.get("entity") == "region"
         )
@@ -92,9 +93,11 @@ class Evaluation:
     errors: List[Tuple[str, str, str]] = field(default_factory=list)
 
     def report(self) -> str:
-        lines = [f"accuracy {self.accuracy:.3f} on {self.examples}, macro F1 {self.macro_f1:.3f}, "
-                 f"out of scope precision {self.out_of_scope_precision:.3f} "
-                 f"recall {self.out_of_scope_recall:.3f}"]
+        lines = [
+            f"accuracy {self.accuracy:.3f} on {self.examples}, macro F1 {self.macro_f1:.3f}, "
+            f"out of scope precision {self.out_of_scope_precision:.3f} "
+            f"recall {self.out_of_scope_recall:.3f}"
+        ]
         lines += [f"  {text!r}: expected {want}, got {got}" for text, want, got in self.errors]
         return "\n".join(lines)
 
@@ -114,7 +117,8 @@ def evaluate(examples: Sequence[Example], parses: Sequence[Parse]) -> Evaluation
     for example, parse in zip(examples, parses):
         predicted = predicted_intents(parse)
         right = len(predicted) == len(example.intents) and all(
-            same_reply(want, got) for want, got in zip(example.intents, predicted))
+            same_reply(want, got) for want, got in zip(example.intents, predicted)
+        )
         if not right:
             errors.append((example.text, example.intent, COMPOUND_SEPARATOR.join(predicted)))
         label = COMPOUND_SEPARATOR.join(predicted)

@@ -3,6 +3,7 @@
 Actions ask it for a `Reply` to a topic or a conversational message, in a
 language and optionally for a region; they never compose answer text themselves.
 """
+
 import json
 import os
 from dataclasses import dataclass, field

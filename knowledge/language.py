@@ -4,6 +4,7 @@ The action decides it for every answer; the channels use the same rules only for
 they say themselves when no answer came (the apology naming 12333, a WeChat event). No
 other module decides a language.
 """
+
 import re
 from typing import Optional
 

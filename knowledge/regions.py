@@ -4,6 +4,7 @@ Users write place names in Chinese, in pinyin, in English and misspelled
 ("Bejing", "shenzen", "Guangzou"). Known forms are matched exactly; anything
 else is matched with rapidfuzz against the English and pinyin names.
 """
+
 import re
 from typing import Dict, Iterable, List, Optional
 
@@ -22,9 +23,7 @@ LONG_WORD = 8
 # close it is to one (Hunan, Beijing). Zipf 3 is about once per million words.
 EVERYDAY_WORD_ZIPF = 3.0
 
-_ENGLISH_SUFFIXES = re.compile(
-    r"\s+(city|province|shi|sheng|municipality|autonomous region)$"
-)
+_ENGLISH_SUFFIXES = re.compile(r"\s+(city|province|shi|sheng|municipality|autonomous region)$")
 _WORD = re.compile(r"[a-z][a-z'’]*")
 
 

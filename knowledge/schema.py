@@ -3,6 +3,7 @@
 A broken file fails at start-up with the file and the field named, instead of
 turning into a wrong or empty answer in the middle of a conversation.
 """
+
 from typing import Dict, List, Optional
 
 from pydantic import BaseModel, Extra, root_validator, validator

@@ -18,6 +18,7 @@ endpoints.yml:
       db: 1
       key_prefix: sscard    # optional
 """
+
 import asyncio
 import logging
 from collections import deque
@@ -45,7 +46,9 @@ end
 """
 
 # ARGV[1] = lifetime ms. Returns the new ticket.
-_ISSUE = _PURGE_EXPIRED + """
+_ISSUE = (
+    _PURGE_EXPIRED
+    + """
 local ticket = redis.call('INCR', KEYS[1])
 redis.call('ZADD', KEYS[2], ticket, ticket)
 redis.call('HSET', KEYS[3], ticket, now + ARGV[1])
@@ -53,18 +56,22 @@ local keep = tonumber(ARGV[1]) * 2 + 60000
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], keep) end
 return ticket
 """
+)
 
 # ARGV[1] = ticket, ARGV[2] = lifetime ms.
 # 1: the ticket is first in line; 0: others are before it; -1: it has expired.
 # A waiting ticket is renewed at every try, so only the ticket of a holder that
 # died runs out, one lifetime after it took the lock.
-_TRY_ACQUIRE = _PURGE_EXPIRED + """
+_TRY_ACQUIRE = (
+    _PURGE_EXPIRED
+    + """
 if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 then return -1 end
 redis.call('HSET', KEYS[3], ARGV[1], now + ARGV[2])
 local first = redis.call('ZRANGE', KEYS[2], 0, 0)
 if tonumber(first[1]) == tonumber(ARGV[1]) then return 1 end
 return 0
 """
+)
 
 # ARGV[1] = ticket.
 _RELEASE = """
@@ -113,16 +120,21 @@ class AtomicRedisLockStore(LockStore):
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         try:
-            return int(self._issue(keys=self._keys(conversation_id),
-                                   args=[int(lock_lifetime * 1000)]))
+            return int(
+                self._issue(keys=self._keys(conversation_id), args=[int(lock_lifetime * 1000)])
+            )
         except redis.RedisError as error:
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
-    async def _acquire_lock(self, conversation_id: Text, ticket: int,
-                            wait_time_in_seconds: float) -> TicketLock:
+    async def _acquire_lock(
+        self, conversation_id: Text, ticket: int, wait_time_in_seconds: float
+    ) -> TicketLock:
         while True:
-            state = int(self._try_acquire(keys=self._keys(conversation_id),
-                                          args=[ticket, int(LOCK_LIFETIME * 1000)]))
+            state = int(
+                self._try_acquire(
+                    keys=self._keys(conversation_id), args=[ticket, int(LOCK_LIFETIME * 1000)]
+                )
+            )
             if state == 1:
                 return self.get_lock(conversation_id) or self.create_lock(conversation_id)
             if state == -1:
@@ -143,8 +155,9 @@ class AtomicRedisLockStore(LockStore):
         tickets = [int(ticket) for ticket in self.red.zrange(queue, 0, -1)]
         if not tickets:
             return None
-        return TicketLock(conversation_id,
-                          deque(Ticket(ticket, expiries.get(ticket, 0)) for ticket in tickets))
+        return TicketLock(
+            conversation_id, deque(Ticket(ticket, expiries.get(ticket, 0)) for ticket in tickets)
+        )
 
     def delete_lock(self, conversation_id: Text) -> None:
         self.red.delete(*self._keys(conversation_id))
@@ -154,4 +167,3 @@ class AtomicRedisLockStore(LockStore):
 
     def is_someone_waiting(self, conversation_id: Text) -> bool:
         return self.red.zcard(self._keys(conversation_id)[1]) > 0
-

@@ -14,6 +14,7 @@ Elsewhere the project extends Rasa only through its documented seams: custom com
 `_create_X`, the policy's `_prediction_states`, the Bot Framework key refresh ...), the
 same version check guards them, since they run only in processes started this way.
 """
+
 import logging
 import sys
 from importlib import import_module

@@ -18,6 +18,7 @@ should leave the setting at `all`.
 Upstream: Rasa 3.6 has no such setting (`RemoteAction._action_call_format` always sends
 `tracker.current_state(EventVerbosity.ALL)`).
 """
+
 from typing import Any, Dict, List, Text
 
 from rasa.core.actions.action import RemoteAction
@@ -37,17 +38,22 @@ def latest_turn(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
         if events[index].get("event") == "user":
             before = events[index - 1] if index > 0 else {}
             listened = before.get("event") == "action" and before.get("name") == ACTION_LISTEN_NAME
-            return events[index - 1 if listened else index:]
+            return events[index - 1 if listened else index :]
     return events
 
 
 def _action_call_format(self: RemoteAction, tracker, domain) -> Dict[Text, Any]:
     payload = _rasa_action_call_format(self, tracker, domain)
-    setting = (self.action_endpoint.kwargs.get(SETTING, "all")
-               if self.action_endpoint is not None else "all")
+    setting = (
+        self.action_endpoint.kwargs.get(SETTING, "all")
+        if self.action_endpoint is not None
+        else "all"
+    )
     if setting not in CHOICES:
-        raise ValueError(f"endpoints.yml: action_endpoint.{SETTING} is {setting!r}; "
-                         f"it must be one of {', '.join(CHOICES)}")
+        raise ValueError(
+            f"endpoints.yml: action_endpoint.{SETTING} is {setting!r}; "
+            f"it must be one of {', '.join(CHOICES)}"
+        )
     if setting == "latest_turn":
         state = payload["tracker"]
         payload["tracker"] = {**state, "events": latest_turn(state["events"])}

@@ -9,6 +9,7 @@ fraction of the cost.
 
 Upstream: `RemoteAction._validate_action_result` in Rasa 3.6 calls `jsonschema.validate(result, self.action_response_format_spec())`.
 """
+
 from functools import lru_cache
 from typing import Any, Dict, Text
 

@@ -14,6 +14,7 @@ that name are remembered.
 
 Upstream: `rasa.shared.core.events.Event.resolve_by_type`.
 """
+
 from typing import Dict, Optional, Text, Type
 
 from rasa.shared.core.events import Event

@@ -15,6 +15,7 @@ Upstream: Rasa 3.6 never freezes. Installed as an `after_server_start` listener 
 that `rasa.core.run.configure_app` builds, so it applies whatever the channels are (the
 action server's counterpart is a rasa_sdk plugin, rasa_sdk_plugins/).
 """
+
 import gc
 import logging
 from typing import Any

@@ -10,6 +10,7 @@ the version they were written for. A command that serves or tests a model checks
 model's recorded checksum before anything starts: Rasa itself logs a model that fails to
 load and goes on serving without one.
 """
+
 import sys
 from pathlib import Path
 from typing import List, Optional

@@ -12,6 +12,7 @@ Upstream: Rasa 3.6 loads any archive it is given
 (`rasa.engine.loader.load_predict_graph_runner`), and records nothing about the models it
 trains (`rasa.model_training.train`).
 """
+
 import hashlib
 import os
 from pathlib import Path
@@ -63,7 +64,9 @@ def verify(model: Union[str, Path]) -> None:
                 "Train it with `make train` (or `sscard train`), or set "
                 f"{ENVIRONMENT_VARIABLE} to its trusted SHA-256."
             )
-        expected = recorded.read_text(encoding="utf-8").split()[0] if recorded.stat().st_size else ""
+        expected = (
+            recorded.read_text(encoding="utf-8").split()[0] if recorded.stat().st_size else ""
+        )
     actual = sha256(model)
     if actual != expected.lower():
         raise ModelChecksumError(
@@ -72,8 +75,9 @@ def verify(model: Union[str, Path]) -> None:
         )
 
 
-def _load_predict_graph_runner(storage_path: Path, model_archive_path: Path, *args: Any,
-                               **kwargs: Any) -> Any:
+def _load_predict_graph_runner(
+    storage_path: Path, model_archive_path: Path, *args: Any, **kwargs: Any
+) -> Any:
     verify(model_archive_path)
     return _rasa_load_predict_graph_runner(storage_path, model_archive_path, *args, **kwargs)
 

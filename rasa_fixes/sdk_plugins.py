@@ -8,6 +8,7 @@ validation at start-up quietly off. Here the import error stops the start. (A br
 
 Upstream: `rasa_sdk.plugin._discover_plugins` (rasa_sdk 3.6).
 """
+
 from typing import Any
 
 import rasa_sdk.plugin

@@ -10,6 +10,7 @@ it. The session id a browser asks for is used only if it is 1-64 letters, digits
 
 Upstream: RasaHQ/rasa#13027, `rasa.core.channels.socketio.SocketIOInput.blueprint`.
 """
+
 import re
 import uuid
 from typing import Any, Dict, Optional, Text

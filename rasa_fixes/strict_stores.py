@@ -9,6 +9,7 @@ already raises in Rasa; the action server's plugins are made strict by `sdk_plug
 
 Upstream: `rasa.core.tracker_store._load_from_module_name_in_endpoint_config` (Rasa 3.6).
 """
+
 from typing import Any, Optional
 
 import rasa.core.tracker_store

@@ -1,6 +1,7 @@
 """The versions of Rasa and rasa_sdk that the fixes (and the private methods the project's
 subclasses override) were written against. Another version may have moved or changed any
 of them, so the project refuses to start on it rather than misbehave quietly."""
+
 from importlib.metadata import PackageNotFoundError, version
 from typing import Dict
 

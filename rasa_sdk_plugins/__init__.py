@@ -9,6 +9,7 @@ project's launcher makes a missing one an error, rasa_fixes/sdk_plugins.py).
   are frozen out of the garbage collector's full collections, as in Rasa
   (rasa_fixes/gc_freeze.py).
 """
+
 import gc
 import hmac
 import logging
@@ -29,8 +30,10 @@ class KnowledgeAtStartup:
         from knowledge import load_knowledge
 
         knowledge = load_knowledge()  # raises KnowledgeError on a broken file
-        logger.info(f"Knowledge module loaded: {len(knowledge.topics)} topics, "
-                    f"{len(knowledge.regions)} places")
+        logger.info(
+            f"Knowledge module loaded: {len(knowledge.topics)} topics, "
+            f"{len(knowledge.regions)} places"
+        )
 
 
 class SharedSecret:

@@ -3,6 +3,7 @@ shared secret header when ACTION_SERVER_SECRET is set.
 
     python -m scripts.endpoints endpoints.yml > var/endpoints.yml
 """
+
 import os
 import sys
 from pathlib import Path
@@ -23,5 +24,8 @@ def compose(base: Path, environ: Mapping[str, str]) -> Dict[str, Any]:
 
 
 if __name__ == "__main__":
-    yaml.safe_dump(compose(Path(sys.argv[1] if len(sys.argv) > 1 else "endpoints.yml"), os.environ),
-                   sys.stdout, sort_keys=False)
+    yaml.safe_dump(
+        compose(Path(sys.argv[1] if len(sys.argv) > 1 else "endpoints.yml"), os.environ),
+        sys.stdout,
+        sort_keys=False,
+    )

@@ -3,6 +3,7 @@
 Both can be stopped and started again on the same port and data, so that tests can
 take them away from a running cluster and bring them back.
 """
+
 import getpass
 import glob
 import shutil
@@ -35,9 +36,22 @@ class RedisServer:
     def start(self) -> "RedisServer":
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_for_port(self.port)
         return self
 
@@ -68,12 +82,18 @@ class PostgresServer:
         # initdb refuses to run as root: run the server as Debian's `postgres` user, in a
         # folder of its own that it can reach (a test's temporary folder is root's alone).
         self.run_as = ["runuser", "-u", "postgres", "--"] if getpass.getuser() == "root" else []
-        self.directory = Path(tempfile.mkdtemp(prefix="sscard-postgres-")) if self.run_as else Path(directory)
+        self.directory = (
+            Path(tempfile.mkdtemp(prefix="sscard-postgres-")) if self.run_as else Path(directory)
+        )
         self.data = self.directory / "pgdata"
 
     def _ctl(self, *args: str) -> None:
-        subprocess.run([*self.run_as, _postgres_bin("pg_ctl"), "-D", str(self.data), *args],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*self.run_as, _postgres_bin("pg_ctl"), "-D", str(self.data), *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def start(self) -> "PostgresServer":
         if not self.data.exists():
@@ -81,16 +101,47 @@ class PostgresServer:
             self.directory.chmod(0o700)
             if self.run_as:
                 shutil.chown(self.directory, "postgres")
-            subprocess.run([*self.run_as, _postgres_bin("initdb"), "-D", str(self.data), "-A", "trust",
-                            "-U", "postgres"], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    *self.run_as,
+                    _postgres_bin("initdb"),
+                    "-D",
+                    str(self.data),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             created = True
         else:
             created = False
-        self._ctl("-l", str(self.directory / "postgres.log"), "-w", "start",
-                  "-o", f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1")
+        self._ctl(
+            "-l",
+            str(self.directory / "postgres.log"),
+            "-w",
+            "start",
+            "-o",
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
+        )
         if created:
-            subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                            "-c", "CREATE DATABASE rasa"], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    "psql",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    "postgres",
+                    "-c",
+                    "CREATE DATABASE rasa",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         return self
 
     def stop(self) -> None:

@@ -8,6 +8,7 @@ requirements, followed transitively with extras and environment markers); the
 development lock holds only what the runtime lock does not. Images install the runtime
 lock alone.
 """
+
 import re
 import sys
 from importlib.metadata import PackageNotFoundError, distribution
@@ -54,21 +55,28 @@ def closure(requirements: Iterable[Requirement]) -> Dict[str, str]:
 
 
 def write(path: Path, header: str, pins: Iterable[str]) -> None:
-    path.write_text(header + "".join(f"{pin}\n" for pin in sorted(pins, key=str.lower)),
-                    encoding="utf-8")
+    path.write_text(
+        header + "".join(f"{pin}\n" for pin in sorted(pins, key=str.lower)), encoding="utf-8"
+    )
 
 
 def main() -> None:
     runtime = closure(roots(REQUIREMENTS / "runtime.txt"))
     dev = closure(roots(REQUIREMENTS / "dev.txt"))
-    write(REQUIREMENTS / "runtime.lock",
-          "# Every package the assistant needs to run, pinned (scripts/lock.py). Images install this alone.\n",
-          runtime.values())
-    write(REQUIREMENTS / "dev.lock",
-          "# Tests, lint, type check, benchmark and data generation: installed on top of runtime.lock.\n",
-          [pin for name, pin in dev.items() if name not in runtime])
-    print(f"requirements/runtime.lock: {len(runtime)} packages; "
-          f"requirements/dev.lock: {len(set(dev) - set(runtime))} more")
+    write(
+        REQUIREMENTS / "runtime.lock",
+        "# Every package the assistant needs to run, pinned (scripts/lock.py). Images install this alone.\n",
+        runtime.values(),
+    )
+    write(
+        REQUIREMENTS / "dev.lock",
+        "# Tests, lint, type check, benchmark and data generation: installed on top of runtime.lock.\n",
+        [pin for name, pin in dev.items() if name not in runtime],
+    )
+    print(
+        f"requirements/runtime.lock: {len(runtime)} packages; "
+        f"requirements/dev.lock: {len(set(dev) - set(runtime))} more"
+    )
 
 
 if __name__ == "__main__":

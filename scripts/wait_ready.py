@@ -1,7 +1,8 @@
 """Wait until every URL given answers 200, or fail after a timeout.
 
-    python -m scripts.wait_ready URL [URL ...] [--timeout SECONDS]
+python -m scripts.wait_ready URL [URL ...] [--timeout SECONDS]
 """
+
 import argparse
 import sys
 import time

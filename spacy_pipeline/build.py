@@ -7,6 +7,7 @@ dictionary (the card's vocabulary and every Chinese place name) is filled from t
 knowledge module and saved with the pipeline. Places are found and resolved by the
 knowledge module itself (knowledge/regions.py), once per message, in the action.
 """
+
 import sys
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from spacy_pipeline.tokenizer import REGISTERED_NAME, BilingualTokenizer
 def build_pipeline() -> "spacy.language.Language":
     nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": REGISTERED_NAME}}})
     nlp.meta.update(
-        name="sscard", version="1.0.0",
+        name="sscard",
+        version="1.0.0",
         description="Bilingual tokenizer for the social security card assistant",
     )
     knowledge = load_knowledge()

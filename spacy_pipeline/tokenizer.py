@@ -10,6 +10,7 @@ knowledge module, and it is written with the pipeline (`to_disk`) and read back 
 there (`from_disk`), so a built pipeline — and the Rasa model that packages it
 (components/spacy_nlp.py) — tokenizes the same way whatever the knowledge files say later.
 """
+
 import logging
 import re
 from pathlib import Path
@@ -87,4 +88,3 @@ def create_bilingual_tokenizer() -> Callable[..., BilingualTokenizer]:
         return BilingualTokenizer(nlp.vocab)
 
     return make
-

@@ -1,4 +1,5 @@
 """Shared fixtures: the knowledge base and trackers as Rasa would hand them to an action."""
+
 import asyncio
 from typing import Any, Dict, Iterable, List, Optional
 

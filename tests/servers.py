@@ -1,4 +1,5 @@
 """The running assistant as tests talk to it; processes are started by scripts/processes.py."""
+
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -57,8 +58,13 @@ def running_assistant(log_dir: Path, env: Optional[Dict[str, str]] = None) -> It
     actions = start_action_server(action_port, log_dir, env)
     rasa = start_rasa(rasa_port, endpoints, log_dir, env=env)
     try:
-        ensure_ready([f"http://127.0.0.1:{action_port}/health",
-                      f"http://127.0.0.1:{rasa_port}/webhooks/rest/"], [actions, rasa])
+        ensure_ready(
+            [
+                f"http://127.0.0.1:{action_port}/health",
+                f"http://127.0.0.1:{rasa_port}/webhooks/rest/",
+            ],
+            [actions, rasa],
+        )
         yield Assistant(rasa_port, tracker_db)
     finally:
         rasa.stop()

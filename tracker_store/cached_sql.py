@@ -27,6 +27,7 @@ endpoints.yml:
       db: var/conversations.db
       cached_conversations: 1000 # optional: trackers kept in memory (least recent goes)
 """
+
 import itertools
 import json
 import logging
@@ -74,13 +75,14 @@ class _Remembered:
 class CachedSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore plus a bounded memory of current trackers, checked before use."""
 
-    def __init__(self, *args: Any,
-                 cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS, **kwargs: Any
+    ) -> None:
         cached_conversations = int(cached_conversations)
         if cached_conversations < 0:
-            raise ValueError(f"cached_conversations must be 0 or more, "
-                             f"not {cached_conversations}")
+            raise ValueError(
+                f"cached_conversations must be 0 or more, " f"not {cached_conversations}"
+            )
         self._capacity = cached_conversations
         self._remembered: OrderedDict[Text, _Remembered] = OrderedDict()
         super().__init__(*args, **kwargs)
@@ -143,8 +145,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 first_new = self._stored_events(sender_id, session)
             new_events = list(itertools.islice(tracker.events, first_new, None))
             if new_events:
-                session.execute(self.SQLEvent.__table__.insert(),
-                                [_row(sender_id, event) for event in new_events])
+                session.execute(
+                    self.SQLEvent.__table__.insert(),
+                    [_row(sender_id, event) for event in new_events],
+                )
             session.commit()
         # After a turn that started a new session, a fresh read returns only the new one.
         started = any(isinstance(event, SessionStarted) for event in new_events)
@@ -155,11 +159,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if session is None:
             with self.session_scope() as session:
                 return self._stored_events(sender_id, session)
-        return session.execute(_COUNT_CURRENT_SESSION, {
-            "sender_id": sender_id, "session_started": SessionStarted.type_name}).scalar()
+        return session.execute(
+            _COUNT_CURRENT_SESSION,
+            {"sender_id": sender_id, "session_started": SessionStarted.type_name},
+        ).scalar()
 
-    def _remember(self, tracker: DialogueStateTracker, saved_events: int,
-                  current: bool = True) -> None:
+    def _remember(
+        self, tracker: DialogueStateTracker, saved_events: int, current: bool = True
+    ) -> None:
         if self._capacity == 0:
             return
         self._remembered[tracker.sender_id] = _Remembered(tracker, saved_events, current)

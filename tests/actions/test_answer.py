@@ -1,4 +1,5 @@
 """The action run as the action server runs it: tracker in, messages and slot events out."""
+
 import pytest
 
 from actions.answer import ActionAnswer
@@ -40,8 +41,9 @@ def test_topic_questions_get_the_topic_answer_in_the_users_language(text, intent
 
 
 def test_a_region_in_the_question_names_the_local_bureau_and_is_remembered():
-    message, slots = answer("which office handles it in Chengdu?", "ask_department",
-                            [region_entity("Chengdu")])
+    message, slots = answer(
+        "which office handles it in Chengdu?", "ask_department", [region_entity("Chengdu")]
+    )
     assert "Chengdu Municipal Human Resources and Social Security Bureau" in message["text"]
     assert slots["region"] == "chengdu"
 
@@ -59,8 +61,12 @@ def test_a_misspelled_region_without_an_entity_is_still_found():
 
 
 def test_naming_the_region_after_a_general_answer_refines_that_answer():
-    message, slots = answer("I live in Wuhan", "inform_region", [region_entity("Wuhan")],
-                            slots={"topic": "materials", "language": "en"})
+    message, slots = answer(
+        "I live in Wuhan",
+        "inform_region",
+        [region_entity("Wuhan")],
+        slots={"topic": "materials", "language": "en"},
+    )
     assert message["answer"]["topic"] == "materials"
     assert "Wuhan Municipal Human Resources and Social Security Bureau" in message["text"]
     assert slots["region"] == "wuhan"
@@ -79,9 +85,13 @@ def test_an_unknown_place_is_asked_for_again():
 
 
 def test_a_follow_up_question_links_to_the_previous_answer(knowledge):
-    message, _ = answer("and where do I submit them?", "ask_department", slots={"topic": "materials"})
+    message, _ = answer(
+        "and where do I submit them?", "ask_department", slots={"topic": "materials"}
+    )
     assert message["text"].startswith(knowledge.topics["department"].follow_up["materials"].en)
-    message, _ = answer("is there a number I can call?", "ask_hotline", slots={"topic": "lost_card"})
+    message, _ = answer(
+        "is there a number I can call?", "ask_hotline", slots={"topic": "lost_card"}
+    )
     assert message["text"].startswith(knowledge.topics["hotline"].follow_up["lost_card"].en)
 
 
@@ -94,23 +104,35 @@ def test_out_of_scope_gets_what_the_assistant_covers_with_buttons(knowledge, int
 
 
 def test_a_quick_reply_is_answered_in_the_language_it_was_offered_in():
-    message, slots = answer('/ask_fees{"language": "zh"}', "ask_fees",
-                            [{"entity": "language", "value": "zh"}], slots={"language": "zh"})
+    message, slots = answer(
+        '/ask_fees{"language": "zh"}',
+        "ask_fees",
+        [{"entity": "language", "value": "zh"}],
+        slots={"language": "zh"},
+    )
     assert slots["language"] == "zh"
     assert all('"language": "zh"' in button["payload"] for button in message["buttons"])
 
 
 @pytest.mark.parametrize(
     "text, reason",
-    [("", "empty_message"), ("   \n\t ", "empty_message"), ("\x00\x07", "empty_message"),
-     ("😀😀👍", "no_words"), ("?!...", "no_words"), ("x" * 10_000, "too_long"),
-     ("社保卡" * 4000, "too_long")],
+    [
+        ("", "empty_message"),
+        ("   \n\t ", "empty_message"),
+        ("\x00\x07", "empty_message"),
+        ("😀😀👍", "no_words"),
+        ("?!...", "no_words"),
+        ("x" * 10_000, "too_long"),
+        ("社保卡" * 4000, "too_long"),
+    ],
 )
 def test_bad_input_gets_a_polite_reply_and_changes_nothing_remembered(knowledge, text, reason):
     message, slots = answer(text, "ask_materials", slots={"region": "wuhan", "topic": "fees"})
     expected = getattr(knowledge.messages, reason)
-    assert message["text"] in (expected.en.format(max_chars=MAX_QUESTION_CHARS),
-                               expected.zh.format(max_chars=MAX_QUESTION_CHARS))
+    assert message["text"] in (
+        expected.en.format(max_chars=MAX_QUESTION_CHARS),
+        expected.zh.format(max_chars=MAX_QUESTION_CHARS),
+    )
     assert set(slots) == {"language"}
 
 

@@ -2,6 +2,7 @@
 
 Needs Playwright for Python (no `playwright install`: it drives Debian's /usr/bin/chromium).
 """
+
 import re
 import subprocess
 import sys
@@ -17,8 +18,15 @@ from tests.servers import ROOT, free_port, quiet_environment, running_assistant
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 TIMEOUT_MS = 30_000
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -35,9 +43,20 @@ def page_url(tmp_path_factory) -> Iterator[str]:
         web_port = free_port()
         with open(log_dir / "web.log", "ab") as log:
             web = subprocess.Popen(
-                [sys.executable, "-m", "http.server", str(web_port), "--bind", "127.0.0.1",
-                 "--directory", str(ROOT / "web")],
-                stdout=log, stderr=subprocess.STDOUT, env=quiet_environment())
+                [
+                    sys.executable,
+                    "-m",
+                    "http.server",
+                    str(web_port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--directory",
+                    str(ROOT / "web"),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=quiet_environment(),
+            )
         try:
             base = f"http://127.0.0.1:{web_port}/"
             assert wait_ready([base], 30), "the web server did not start"
@@ -50,8 +69,9 @@ def page_url(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -79,7 +99,9 @@ def say(page, text: str) -> None:
 
 def mark_seen(page) -> None:
     """Tag the messages on screen so that `new_bot_messages` finds only later ones."""
-    page.evaluate("document.querySelectorAll('#sscard-messages .sscard-msg').forEach(m => m.dataset.seen = '1')")
+    page.evaluate(
+        "document.querySelectorAll('#sscard-messages .sscard-msg').forEach(m => m.dataset.seen = '1')"
+    )
 
 
 def new_bot_messages(page, text):
@@ -98,7 +120,9 @@ def test_english_greeting_menu_and_a_quick_reply(page, knowledge):
     expect(page.locator(".sscard-msg.user").last).to_have_text(materials)
     expect(new_bot_messages(page, re.compile("hukou", re.IGNORECASE)).first).to_be_visible()
     # The menu row went once used; the new answer brings its own related topics.
-    expect(page.locator(".sscard-quick-reply", has_text=knowledge.topics["lost_card"].label.en)).to_have_count(0)
+    expect(
+        page.locator(".sscard-quick-reply", has_text=knowledge.topics["lost_card"].label.en)
+    ).to_have_count(0)
     expect(page.locator(".sscard-quick-reply").first).to_be_visible()
     page.screenshot(path="/tmp/widget.png")
 
@@ -133,6 +157,8 @@ def test_markup_in_a_message_is_shown_as_text(page):
     say(page, markup)
     expect(page.locator(".sscard-msg.user").last).to_have_text(markup)
     assert "<b>bold</b>" in page.locator(".sscard-msg.user").last.text_content()
-    expect(page.locator(".sscard-msg.bot:not([data-seen])").first).to_be_visible()  # the answer arrived
+    expect(
+        page.locator(".sscard-msg.bot:not([data-seen])").first
+    ).to_be_visible()  # the answer arrived
     assert page.locator("#sscard-messages img, #sscard-messages b").count() == 0
     assert page.evaluate("typeof window.__xss") == "undefined"

@@ -1,5 +1,6 @@
 """One running assistant with every messaging platform switched on, and the platforms'
 outbound APIs replaced by a local stand-in."""
+
 import json
 import time
 
@@ -24,7 +25,12 @@ PLATFORM_ENV = {
     "BOTFRAMEWORK_APP_ID": "00000000-0000-0000-0000-000000000000",
     "BOTFRAMEWORK_APP_PASSWORD": "botframework-test-password",
 }
-TELEGRAM_BOT = {"id": 1, "is_bot": True, "first_name": "Card assistant", "username": "sscard_test_bot"}
+TELEGRAM_BOT = {
+    "id": 1,
+    "is_bot": True,
+    "first_name": "Card assistant",
+    "username": "sscard_test_bot",
+}
 
 
 def telegram_api(path, body):
@@ -33,8 +39,15 @@ def telegram_api(path, body):
         return 200, {"ok": True, "result": TELEGRAM_BOT}
     if method == "sendMessage":
         chat_id = int(body.get("chat_id", 0) or 0)
-        return 200, {"ok": True, "result": {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"},
-                                            "text": body.get("text", "")}}
+        return 200, {
+            "ok": True,
+            "result": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": chat_id, "type": "private"},
+                "text": body.get("text", ""),
+            },
+        }
     return 200, {"ok": True, "result": True}
 
 
@@ -47,14 +60,21 @@ class SigningKey:
 
         self.kid = kid
         self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.public_jwk = {**json.loads(RSAAlgorithm.to_jwk(self.private_key.public_key())), "kid": kid}
+        self.public_jwk = {
+            **json.loads(RSAAlgorithm.to_jwk(self.private_key.public_key())),
+            "kid": kid,
+        }
 
     def token(self, audience: str) -> str:
         import jwt
 
         now = int(time.time())
-        return jwt.encode({"aud": audience, "iss": "https://api.botframework.com", "iat": now, "exp": now + 600},
-                          self.private_key, algorithm="RS256", headers={"kid": self.kid})
+        return jwt.encode(
+            {"aud": audience, "iss": "https://api.botframework.com", "iat": now, "exp": now + 600},
+            self.private_key,
+            algorithm="RS256",
+            headers={"kid": self.kid},
+        )
 
 
 BOT_FRAMEWORK_KEY = SigningKey("test-key-1")
@@ -64,19 +84,38 @@ BOT_FRAMEWORK_KEY = SigningKey("test-key-1")
 def standin():
     server = StandIn()
     server.on("/bot" + PLATFORM_ENV["TELEGRAM_TOKEN"] + "/", telegram_api)
-    server.on("chat.postMessage", lambda path, body: (200, {"ok": True, "channel": body.get("channel"),
-                                                             "ts": "1.000001", "message": {"text": body.get("text")}}))
-    server.on("/botframework/openid", lambda path, body: (200, {"jwks_uri": server.url + "/botframework/keys"}))
-    server.on("/botframework/keys", lambda path, body: (200, {"keys": [BOT_FRAMEWORK_KEY.public_jwk]}))
+    server.on(
+        "chat.postMessage",
+        lambda path, body: (
+            200,
+            {
+                "ok": True,
+                "channel": body.get("channel"),
+                "ts": "1.000001",
+                "message": {"text": body.get("text")},
+            },
+        ),
+    )
+    server.on(
+        "/botframework/openid",
+        lambda path, body: (200, {"jwks_uri": server.url + "/botframework/keys"}),
+    )
+    server.on(
+        "/botframework/keys", lambda path, body: (200, {"keys": [BOT_FRAMEWORK_KEY.public_jwk]})
+    )
     yield server
     server.close()
 
 
 @pytest.fixture(scope="session")
 def platform_env(standin):
-    return {**PLATFORM_ENV, "TELEGRAM_API_URL": standin.url, "SLACK_API_URL": standin.url,
-            "BOTFRAMEWORK_OPENID_URL": standin.url + "/botframework/openid",
-            "CALLBACK_URL": standin.url + "/callback-receiver"}
+    return {
+        **PLATFORM_ENV,
+        "TELEGRAM_API_URL": standin.url,
+        "SLACK_API_URL": standin.url,
+        "BOTFRAMEWORK_OPENID_URL": standin.url + "/botframework/openid",
+        "CALLBACK_URL": standin.url + "/callback-receiver",
+    }
 
 
 @pytest.fixture(scope="session")

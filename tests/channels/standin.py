@@ -4,6 +4,7 @@ The connectors are pointed at it on 127.0.0.1, so tests can see what the assista
 sends back without the internet. Every request is recorded; replies are the minimal
 successful answers each API documents.
 """
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,7 +29,12 @@ class StandIn:
                 body = _parse(raw, self.headers.get("Content-Type", ""))
                 with stand_in._lock:
                     stand_in.requests.append(
-                        {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body}
+                        {
+                            "method": self.command,
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "body": body,
+                        }
                     )
                 status, payload = stand_in._dispatch(self.path, body)
                 data = json.dumps(payload).encode()

@@ -1,5 +1,6 @@
 """Slack, Messenger and Bot Framework requests in each platform's format: signed ones are
 answered, forged or unsigned ones refused."""
+
 import hashlib
 import hmac
 import json
@@ -13,26 +14,52 @@ from tests.channels.standin import wait_for
 
 def slack_event(user: str, text: str) -> dict:
     return {
-        "token": "verification-token", "team_id": "T0001", "api_app_id": "A0001",
-        "type": "event_callback", "event_id": f"Ev{user}", "event_time": int(time.time()),
-        "event": {"type": "message", "channel": f"D{user}", "channel_type": "im", "user": user,
-                  "text": text, "ts": "1700000000.000100"},
+        "token": "verification-token",
+        "team_id": "T0001",
+        "api_app_id": "A0001",
+        "type": "event_callback",
+        "event_id": f"Ev{user}",
+        "event_time": int(time.time()),
+        "event": {
+            "type": "message",
+            "channel": f"D{user}",
+            "channel_type": "im",
+            "user": user,
+            "text": text,
+            "ts": "1700000000.000100",
+        },
     }
 
 
 def slack_post(assistant, body: dict, secret: str = PLATFORM_ENV["SLACK_SIGNING_SECRET"]):
     raw = json.dumps(body)
     timestamp = str(int(time.time()))
-    signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:{raw}".encode(), hashlib.sha256).hexdigest()
-    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": timestamp,
-               "X-Slack-Signature": signature}
-    return requests.post(assistant.base + "/webhooks/slack/webhook", data=raw, headers=headers, timeout=60)
+    signature = (
+        "v0="
+        + hmac.new(secret.encode(), f"v0:{timestamp}:{raw}".encode(), hashlib.sha256).hexdigest()
+    )
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": signature,
+    }
+    return requests.post(
+        assistant.base + "/webhooks/slack/webhook", data=raw, headers=headers, timeout=60
+    )
 
 
 def test_a_signed_slack_message_is_answered_in_its_channel(platform_assistant, standin):
-    assert slack_post(platform_assistant, slack_event("U100", "what documents do I need?")).status_code == 200
-    posted = wait_for(lambda: [r["body"] for r in standin.received("chat.postMessage")
-                               if r["body"].get("channel") == "DU100"])
+    assert (
+        slack_post(platform_assistant, slack_event("U100", "what documents do I need?")).status_code
+        == 200
+    )
+    posted = wait_for(
+        lambda: [
+            r["body"]
+            for r in standin.received("chat.postMessage")
+            if r["body"].get("channel") == "DU100"
+        ]
+    )
     assert any("hukou" in (p.get("text") or "").lower() for p in posted)
 
 
@@ -43,17 +70,45 @@ def test_a_slack_message_with_a_forged_signature_is_refused(platform_assistant):
 
 
 def messenger_event(sender: str, text: str) -> dict:
-    return {"object": "page", "entry": [{"id": "PAGE1", "time": 1700000000, "messaging": [
-        {"sender": {"id": sender}, "recipient": {"id": "PAGE1"}, "timestamp": 1700000000,
-         "message": {"mid": f"m-{sender}", "text": text}}]}]}
+    return {
+        "object": "page",
+        "entry": [
+            {
+                "id": "PAGE1",
+                "time": 1700000000,
+                "messaging": [
+                    {
+                        "sender": {"id": sender},
+                        "recipient": {"id": "PAGE1"},
+                        "timestamp": 1700000000,
+                        "message": {"mid": f"m-{sender}", "text": text},
+                    }
+                ],
+            }
+        ],
+    }
 
 
 def test_messenger_verification_needs_the_verify_token(platform_assistant):
     url = platform_assistant.base + "/webhooks/facebook/webhook"
-    good = requests.get(url, params={"hub.mode": "subscribe", "hub.challenge": "1158201444",
-                                     "hub.verify_token": PLATFORM_ENV["FACEBOOK_VERIFY_TOKEN"]}, timeout=30)
-    bad = requests.get(url, params={"hub.mode": "subscribe", "hub.challenge": "1158201444",
-                                    "hub.verify_token": "guess"}, timeout=30)
+    good = requests.get(
+        url,
+        params={
+            "hub.mode": "subscribe",
+            "hub.challenge": "1158201444",
+            "hub.verify_token": PLATFORM_ENV["FACEBOOK_VERIFY_TOKEN"],
+        },
+        timeout=30,
+    )
+    bad = requests.get(
+        url,
+        params={
+            "hub.mode": "subscribe",
+            "hub.challenge": "1158201444",
+            "hub.verify_token": "guess",
+        },
+        timeout=30,
+    )
     assert good.text == "1158201444"
     assert bad.text != "1158201444"
 
@@ -62,8 +117,12 @@ def test_an_unsigned_messenger_event_is_refused(platform_assistant):
     body = json.dumps(messenger_event("FB200", "hello"))
     forged = "sha1=" + hmac.new(b"wrong", body.encode(), hashlib.sha1).hexdigest()
     for headers in ({}, {"X-Hub-Signature": forged}):
-        answer = requests.post(platform_assistant.base + "/webhooks/facebook/webhook", data=body,
-                               headers={"Content-Type": "application/json", **headers}, timeout=30)
+        answer = requests.post(
+            platform_assistant.base + "/webhooks/facebook/webhook",
+            data=body,
+            headers={"Content-Type": "application/json", **headers},
+            timeout=30,
+        )
         assert answer.text == "not validated"
     assert platform_assistant.user_texts("FB200") == []
 
@@ -73,20 +132,34 @@ def test_an_unsigned_messenger_event_is_refused(platform_assistant):
 # requests these tests check that the webhook accepts them where it refuses forged ones.
 def test_a_signed_messenger_event_is_accepted(platform_assistant):
     body = json.dumps(messenger_event("FB201", "what documents do I need?"))
-    signature = "sha1=" + hmac.new(PLATFORM_ENV["FACEBOOK_APP_SECRET"].encode(), body.encode(),
-                                   hashlib.sha1).hexdigest()
-    answer = requests.post(platform_assistant.base + "/webhooks/facebook/webhook", data=body,
-                           headers={"Content-Type": "application/json", "X-Hub-Signature": signature},
-                           timeout=60)
+    signature = (
+        "sha1="
+        + hmac.new(
+            PLATFORM_ENV["FACEBOOK_APP_SECRET"].encode(), body.encode(), hashlib.sha1
+        ).hexdigest()
+    )
+    answer = requests.post(
+        platform_assistant.base + "/webhooks/facebook/webhook",
+        data=body,
+        headers={"Content-Type": "application/json", "X-Hub-Signature": signature},
+        timeout=60,
+    )
     # Past the signature check; what follows (the reply to Facebook) fails offline.
     assert answer.text != "not validated"
 
 
 def bot_framework_activity(user: str, text: str, service_url: str) -> dict:
-    return {"type": "message", "id": "act-1", "timestamp": "2026-11-27T08:00:00.000Z",
-            "serviceUrl": service_url, "channelId": "msteams", "text": text,
-            "from": {"id": user, "name": "Li"}, "conversation": {"id": f"conv-{user}"},
-            "recipient": {"id": "bot", "name": "sscard"}}
+    return {
+        "type": "message",
+        "id": "act-1",
+        "timestamp": "2026-11-27T08:00:00.000Z",
+        "serviceUrl": service_url,
+        "channelId": "msteams",
+        "text": text,
+        "from": {"id": user, "name": "Li"},
+        "conversation": {"id": f"conv-{user}"},
+        "recipient": {"id": "bot", "name": "sscard"},
+    }
 
 
 def test_a_bot_framework_activity_without_a_valid_token_is_refused(platform_assistant, standin):
@@ -98,19 +171,28 @@ def test_a_bot_framework_activity_without_a_valid_token_is_refused(platform_assi
     assert platform_assistant.user_texts("BF300") == []
 
 
-def test_a_bot_framework_activity_signed_with_the_published_key_is_accepted(platform_assistant, standin):
+def test_a_bot_framework_activity_signed_with_the_published_key_is_accepted(
+    platform_assistant, standin
+):
     token = BOT_FRAMEWORK_KEY.token(PLATFORM_ENV["BOTFRAMEWORK_APP_ID"])
     activity = bot_framework_activity("BF301", "I lost my card", standin.url)
-    answer = requests.post(platform_assistant.base + "/webhooks/botframework/webhook", json=activity,
-                           headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    answer = requests.post(
+        platform_assistant.base + "/webhooks/botframework/webhook",
+        json=activity,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
     assert answer.status_code == 200
 
 
 def test_a_bot_framework_token_signed_by_another_key_is_refused(platform_assistant, standin):
     impostor = SigningKey(BOT_FRAMEWORK_KEY.kid)  # same key id, different key
     activity = bot_framework_activity("BF302", "hello", standin.url)
-    answer = requests.post(platform_assistant.base + "/webhooks/botframework/webhook", json=activity,
-                           headers={"Authorization": f"Bearer {impostor.token(PLATFORM_ENV['BOTFRAMEWORK_APP_ID'])}"},
-                           timeout=60)
+    answer = requests.post(
+        platform_assistant.base + "/webhooks/botframework/webhook",
+        json=activity,
+        headers={"Authorization": f"Bearer {impostor.token(PLATFORM_ENV['BOTFRAMEWORK_APP_ID'])}"},
+        timeout=60,
+    )
     assert answer.status_code == 401
     assert platform_assistant.user_texts("BF302") == []

@@ -1,4 +1,5 @@
 """Telegram updates in the Bot API's format, posted to the running assistant."""
+
 import requests
 
 from tests.channels.conftest import PLATFORM_ENV
@@ -11,7 +12,9 @@ def update(chat_id: int, text: str) -> dict:
     return {
         "update_id": chat_id,
         "message": {
-            "message_id": 1, "date": 1700000000, "text": text,
+            "message_id": 1,
+            "date": 1700000000,
+            "text": text,
             "chat": {"id": chat_id, "type": "private", "first_name": "Li"},
             "from": {"id": chat_id, "is_bot": False, "first_name": "Li"},
         },
@@ -24,7 +27,11 @@ def post(assistant, body, secret=PLATFORM_ENV["TELEGRAM_SECRET_TOKEN"]):
 
 
 def sent_to(standin, chat_id):
-    return [r["body"] for r in standin.received("/sendMessage") if str(r["body"].get("chat_id")) == str(chat_id)]
+    return [
+        r["body"]
+        for r in standin.received("/sendMessage")
+        if str(r["body"].get("chat_id")) == str(chat_id)
+    ]
 
 
 def test_the_webhook_is_registered_with_the_secret_token(platform_assistant, standin):
@@ -43,6 +50,9 @@ def test_an_update_with_the_secret_is_answered_in_the_chat(platform_assistant, s
 
 def test_a_forged_update_is_refused_and_not_answered(platform_assistant, standin):
     for secret in (None, "guessed-secret"):
-        assert post(platform_assistant, update(7002, "I lost my card"), secret=secret).status_code == 403
+        assert (
+            post(platform_assistant, update(7002, "I lost my card"), secret=secret).status_code
+            == 403
+        )
     assert platform_assistant.user_texts("7002") == []
     assert sent_to(standin, 7002) == []

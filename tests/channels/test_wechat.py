@@ -1,4 +1,5 @@
 """The WeChat Official Account connector against the real assistant, in WeChat's own payload format."""
+
 import hashlib
 import time
 import uuid
@@ -24,7 +25,9 @@ def new_openid() -> str:
     return "oTest" + uuid.uuid4().hex[:23]
 
 
-def message_xml(openid: str, msg_type: str = "text", body: str = "", to_user: str = "gh_test_account") -> str:
+def message_xml(
+    openid: str, msg_type: str = "text", body: str = "", to_user: str = "gh_test_account"
+) -> str:
     to = f"<ToUserName><![CDATA[{to_user}]]></ToUserName>" if to_user else ""
     return (
         f"<xml>{to}<FromUserName><![CDATA[{openid}]]></FromUserName>"
@@ -49,8 +52,13 @@ class WeChat:
 
     def post(self, xml: str, params: Optional[dict] = None) -> requests.Response:
         params = signed_query(openid="o") if params is None else params
-        return requests.post(self.url, params=params, data=xml.encode("utf-8"),
-                             headers={"Content-Type": "text/xml"}, timeout=30)
+        return requests.post(
+            self.url,
+            params=params,
+            data=xml.encode("utf-8"),
+            headers={"Content-Type": "text/xml"},
+            timeout=30,
+        )
 
     def reply(self, xml: str) -> ET.Element:
         """The passive reply to a signed message, parsed."""
@@ -145,9 +153,14 @@ def test_an_unsigned_message_is_refused_and_not_answered(wechat, params):
 
 @pytest.mark.parametrize(
     "body",
-    ["<xml><FromUserName>unclosed</xml>", "not xml", '{"json": true}', "",
-     '<!DOCTYPE x [<!ENTITY e "boom">]><xml><MsgType>text</MsgType><FromUserName>o1</FromUserName>'
-     "<Content>&e;</Content></xml>"],
+    [
+        "<xml><FromUserName>unclosed</xml>",
+        "not xml",
+        '{"json": true}',
+        "",
+        '<!DOCTYPE x [<!ENTITY e "boom">]><xml><MsgType>text</MsgType><FromUserName>o1</FromUserName>'
+        "<Content>&e;</Content></xml>",
+    ],
 )
 def test_malformed_xml_is_refused(wechat, body):
     assert wechat.post(body).status_code == 400
@@ -158,7 +171,9 @@ def test_an_oversized_body_is_refused(wechat):
     assert answer.status_code == 413
 
 
-@pytest.mark.parametrize("msg_type", ["image", "voice", "video", "shortvideo", "location", "link", "file"])
+@pytest.mark.parametrize(
+    "msg_type", ["image", "voice", "video", "shortvideo", "location", "link", "file"]
+)
 def test_media_messages_get_the_unsupported_message_text(wechat, knowledge, msg_type):
     body = "<PicUrl><![CDATA[http://example.invalid/x.jpg]]></PicUrl><MediaId><![CDATA[media]]></MediaId>"
     openid = new_openid()
@@ -183,9 +198,11 @@ def test_a_new_follower_is_greeted_with_the_menu(wechat, knowledge):
 
 @pytest.mark.parametrize(
     "body",
-    ["<Event><![CDATA[unsubscribe]]></Event>",
-     "<Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[V1001_TODAY_MUSIC]]></EventKey>",
-     "<Event><![CDATA[VIEW]]></Event><EventKey><![CDATA[http://example.invalid/]]></EventKey>"],
+    [
+        "<Event><![CDATA[unsubscribe]]></Event>",
+        "<Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[V1001_TODAY_MUSIC]]></EventKey>",
+        "<Event><![CDATA[VIEW]]></Event><EventKey><![CDATA[http://example.invalid/]]></EventKey>",
+    ],
 )
 def test_other_events_get_no_reply(wechat, body):
     answer = wechat.post(message_xml(new_openid(), "event", body))

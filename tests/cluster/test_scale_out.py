@@ -1,6 +1,7 @@
 """The scale-out profile: nginx, two Rasa instances with two workers each, two action
 servers, PostgreSQL and Redis, all real. Load goes through the balancer while an
 instance is killed and restarted, and while Redis and PostgreSQL drop and return."""
+
 import json
 import threading
 import time
@@ -15,22 +16,39 @@ from scripts.cluster import Cluster
 
 pytestmark = pytest.mark.cluster
 
-QUESTIONS = ["hello", "what documents do I need?", "and where do I submit them?", "I live in Chengdu",
-             "how long does printing take?", "社保卡丢了怎么办", "有电话可以打吗", "what is the legal basis?",
-             "is the first card free?", "how do I get the electronic card?", "thanks", "bye"]
+QUESTIONS = [
+    "hello",
+    "what documents do I need?",
+    "and where do I submit them?",
+    "I live in Chengdu",
+    "how long does printing take?",
+    "社保卡丢了怎么办",
+    "有电话可以打吗",
+    "what is the legal basis?",
+    "is the first card free?",
+    "how do I get the electronic card?",
+    "thanks",
+    "bye",
+]
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    with Cluster(tmp_path_factory.mktemp("cluster"), rasa_instances=2, action_servers=2, workers=2) as running:
+    with Cluster(
+        tmp_path_factory.mktemp("cluster"), rasa_instances=2, action_servers=2, workers=2
+    ) as running:
         yield running
 
 
 def stored_turns(cluster, sender):
     """(user texts, number of bot messages) stored for `sender` in the shared tracker store."""
-    with psycopg2.connect(host="127.0.0.1", port=cluster.postgres.port, user="postgres", dbname="rasa") as db:
+    with psycopg2.connect(
+        host="127.0.0.1", port=cluster.postgres.port, user="postgres", dbname="rasa"
+    ) as db:
         with db.cursor() as cursor:
-            cursor.execute("SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+            cursor.execute(
+                "SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,)
+            )
             rows = cursor.fetchall()
     users = [json.loads(data)["text"] for kind, data in rows if kind == "user"]
     bots = sum(1 for kind, _ in rows if kind == "bot")
@@ -47,8 +65,13 @@ def answered(answer):
 def converse(cluster, sender, results):
     for text in QUESTIONS:
         try:
-            ok = answered(requests.post(cluster.url + "/webhooks/rest/webhook",
-                                        json={"sender": sender, "message": text}, timeout=60))
+            ok = answered(
+                requests.post(
+                    cluster.url + "/webhooks/rest/webhook",
+                    json={"sender": sender, "message": text},
+                    timeout=60,
+                )
+            )
         except requests.RequestException:
             ok = False
         results[sender].append((text, ok))
@@ -70,7 +93,9 @@ def settled_turns(cluster, sender, timeout=90):
 def test_killing_an_instance_loses_no_turn_and_answers_nothing_twice(cluster):
     results = defaultdict(list)
     senders = [f"load-{uuid.uuid4().hex[:8]}" for _ in range(8)]
-    threads = [threading.Thread(target=converse, args=(cluster, sender, results)) for sender in senders]
+    threads = [
+        threading.Thread(target=converse, args=(cluster, sender, results)) for sender in senders
+    ]
     for thread in threads:
         thread.start()
     # Kill once every conversation is under way, then bring the instance back.
@@ -84,8 +109,10 @@ def test_killing_an_instance_loses_no_turn_and_answers_nothing_twice(cluster):
 
     failed = sum(1 for turns in results.values() for _, ok in turns if not ok)
     total = sum(len(turns) for turns in results.values())
-    print(f"\n{total} requests through nginx, {failed} not answered at once "
-          f"(in flight on the killed instance, or waiting for its lock)")
+    print(
+        f"\n{total} requests through nginx, {failed} not answered at once "
+        f"(in flight on the killed instance, or waiting for its lock)"
+    )
     for sender in senders:
         answered_texts = [text for text, ok in results[sender] if ok]
         not_answered = [text for text, ok in results[sender] if not ok]
@@ -104,8 +131,11 @@ def test_the_remembered_region_is_shared_by_all_instances(cluster):
     sender = f"region-{uuid.uuid4().hex[:8]}"
 
     def post(text):
-        return requests.post(cluster.url + "/webhooks/rest/webhook",
-                             json={"sender": sender, "message": text}, timeout=60).json()
+        return requests.post(
+            cluster.url + "/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=60,
+        ).json()
 
     post("I live in Xi'an")
     # Round-robin sends consecutive messages to different instances.
@@ -120,7 +150,9 @@ def test_requests_fail_cleanly_while_a_store_is_down_and_recover_after(cluster, 
     url = cluster.url + "/webhooks/rest/webhook"
     server.stop()
     try:
-        during = requests.post(url, json={"sender": sender, "message": "what documents do I need?"}, timeout=60)
+        during = requests.post(
+            url, json={"sender": sender, "message": "what documents do I need?"}, timeout=60
+        )
         # A clear reply, not a hang or a crash. Without Redis the turn cannot take its
         # lock: the apology naming the hotline. Without PostgreSQL, Rasa answers from an
         # in-memory fallback (the turn is not stored).
@@ -134,8 +166,13 @@ def test_requests_fail_cleanly_while_a_store_is_down_and_recover_after(cluster, 
         server.start()
     deadline = time.monotonic() + 60
     while True:
-        after = requests.post(url, json={"sender": sender, "message": "what documents do I need?"}, timeout=60)
-        if after.status_code == 200 and after.json()[0].get("custom", {}).get("topic") == "materials":
+        after = requests.post(
+            url, json={"sender": sender, "message": "what documents do I need?"}, timeout=60
+        )
+        if (
+            after.status_code == 200
+            and after.json()[0].get("custom", {}).get("topic") == "materials"
+        ):
             break
         assert time.monotonic() < deadline, after.text
         time.sleep(1)

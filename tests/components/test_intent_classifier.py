@@ -1,4 +1,5 @@
 """components/intent_classifier.py: the same feature rows as Rasa's, intents, no crash."""
+
 import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -17,12 +18,24 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components.intent_classifier import TfidfIntentClassifier, sentence_row
 
 EXAMPLES = {
-    "ask_materials": ["what documents do I need", "which materials should I bring",
-                      "what do I need to bring for the card", "documents needed for application"],
-    "report_lost_card": ["I lost my card", "my card is lost", "someone stole my card",
-                         "I cannot find my social security card"],
-    "ask_hotline": ["what is the phone number", "which number can I call",
-                    "hotline number please", "can I call someone"],
+    "ask_materials": [
+        "what documents do I need",
+        "which materials should I bring",
+        "what do I need to bring for the card",
+        "documents needed for application",
+    ],
+    "report_lost_card": [
+        "I lost my card",
+        "my card is lost",
+        "someone stole my card",
+        "I cannot find my social security card",
+    ],
+    "ask_hotline": [
+        "what is the phone number",
+        "which number can I call",
+        "hotline number please",
+        "can I call someone",
+    ],
 }
 
 
@@ -35,12 +48,18 @@ def pipeline(tmp_path):
     featurizers = [
         CountVectorsFeaturizer.create(
             {**CountVectorsFeaturizer.get_default_config(), **config},
-            storage, Resource(name), context)
-        for name, config in [("words", {"ngram_range": [1, 2]}),
-                             ("chars", {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4})]
+            storage,
+            Resource(name),
+            context,
+        )
+        for name, config in [
+            ("words", {"ngram_range": [1, 2]}),
+            ("chars", {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}),
+        ]
     ]
-    data = TrainingData([Message.build(text, intent)
-                         for intent, texts in EXAMPLES.items() for text in texts])
+    data = TrainingData(
+        [Message.build(text, intent) for intent, texts in EXAMPLES.items() for text in texts]
+    )
     tokenizer.process_training_data(data)
     for featurizer in featurizers:
         featurizer.train(data)
@@ -70,7 +89,8 @@ def test_a_row_is_what_rasas_classifier_builds(pipeline):
 def test_trained_classifier_names_the_intent_and_ranks_the_others(pipeline):
     storage, context, data, featurize = pipeline
     classifier = TfidfIntentClassifier.create(
-        TfidfIntentClassifier.get_default_config(), storage, Resource("clf"), context)
+        TfidfIntentClassifier.get_default_config(), storage, Resource("clf"), context
+    )
     classifier.train(data)
     lost, number = featurize("I have lost the card"), featurize("the phone number to call")
     classifier.process([lost, number])
@@ -83,7 +103,8 @@ def test_trained_classifier_names_the_intent_and_ranks_the_others(pipeline):
 def test_a_message_without_features_gets_no_intent_instead_of_a_crash(pipeline):
     storage, context, data, featurize = pipeline
     classifier = TfidfIntentClassifier.create(
-        TfidfIntentClassifier.get_default_config(), storage, Resource("clf"), context)
+        TfidfIntentClassifier.get_default_config(), storage, Resource("clf"), context
+    )
     classifier.train(data)
     empty, lost = Message(data={TEXT: ""}), featurize("I lost my card")
     classifier.process([empty, lost])

@@ -1,4 +1,5 @@
 """components/recent_turns_rule_policy.py predicts exactly what RulePolicy predicts."""
+
 import random
 
 import pytest
@@ -24,8 +25,11 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from components.recent_turns_rule_policy import RecentTurnsRulePolicy, recent_turns
 from tests.servers import ROOT
 
-CONFIG = {"core_fallback_threshold": 0.3, "core_fallback_action_name": "action_answer",
-          "enable_fallback_prediction": True}
+CONFIG = {
+    "core_fallback_threshold": 0.3,
+    "core_fallback_action_name": "action_answer",
+    "enable_fallback_prediction": True,
+}
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +37,17 @@ def trained(tmp_path_factory):
     """Both policies trained on the project's domain, rules and stories."""
     importer = TrainingDataImporter.load_from_dict(
         domain_path=str(ROOT / "domain.yml"),
-        training_data_paths=[str(ROOT / "data" / "rules.yml"), str(ROOT / "data" / "stories.yml")])
+        training_data_paths=[str(ROOT / "data" / "rules.yml"), str(ROOT / "data" / "stories.yml")],
+    )
     domain = importer.get_domain()
     trackers = load_data(importer, domain, augmentation_factor=0)
     storage = LocalModelStorage(tmp_path_factory.mktemp("policies"))
     context = ExecutionContext(GraphSchema({}), "test")
     policies = []
     for cls in (RulePolicy, RecentTurnsRulePolicy):
-        policy = cls.create({**cls.get_default_config(), **CONFIG}, storage,
-                            Resource(cls.__name__), context)
+        policy = cls.create(
+            {**cls.get_default_config(), **CONFIG}, storage, Resource(cls.__name__), context
+        )
         policy.train(trackers, domain)
         policies.append(policy)
     return domain, policies
@@ -53,8 +59,13 @@ def user(intent, confidence=0.9, region=None):
 
 
 def answer_turn(intent, confidence=0.9, region=None):
-    return [user(intent, confidence, region), ActionExecuted("action_answer"),
-            BotUttered("an answer"), SlotSet("topic", intent), ActionExecuted(ACTION_LISTEN_NAME)]
+    return [
+        user(intent, confidence, region),
+        ActionExecuted("action_answer"),
+        BotUttered("an answer"),
+        SlotSet("topic", intent),
+        ActionExecuted(ACTION_LISTEN_NAME),
+    ]
 
 
 def a_long_conversation(domain, seed):
@@ -62,19 +73,29 @@ def a_long_conversation(domain, seed):
     a new session along the way."""
     chance = random.Random(seed)
     intents = [intent for intent in domain.intents if intent not in ("restart", "back")]
-    events = [ActionExecuted("action_session_start"), SessionStarted(),
-              ActionExecuted(ACTION_LISTEN_NAME)]
+    events = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted(ACTION_LISTEN_NAME),
+    ]
     for turn in range(60):
         intent = chance.choice(intents)
         confidence = chance.choice([0.9, 0.9, 0.2])  # 0.2: below the core fallback threshold
         events += answer_turn(intent, confidence, "Wuhan" if intent == "inform_region" else None)
         if turn == 20:
-            events += [user("ask_hotline"), UserUtteranceReverted(), ActionExecuted(ACTION_LISTEN_NAME)]
+            events += [
+                user("ask_hotline"),
+                UserUtteranceReverted(),
+                ActionExecuted(ACTION_LISTEN_NAME),
+            ]
         if turn == 35:
             events += [Restarted(), ActionExecuted(ACTION_LISTEN_NAME)]
         if turn == 45:
-            events += [ActionExecuted("action_session_start"), SessionStarted(),
-                       ActionExecuted(ACTION_LISTEN_NAME)]
+            events += [
+                ActionExecuted("action_session_start"),
+                SessionStarted(),
+                ActionExecuted(ACTION_LISTEN_NAME),
+            ]
     return events
 
 
@@ -93,8 +114,9 @@ def test_every_prediction_of_a_long_conversation_is_rule_policy_s(trained, seed)
         tracker.update(event, domain)
         if isinstance(event, (UserUttered, ActionExecuted)):
             expected = predictions(rule_policy, domain, tracker)
-            assert predictions(recent_policy, domain, tracker) == expected, (
-                f"after {len(tracker.events)} events")
+            assert (
+                predictions(recent_policy, domain, tracker) == expected
+            ), f"after {len(tracker.events)} events"
             compared += 1
     assert compared >= 180  # 60 turns: the question, the answer, the listen
 
@@ -108,7 +130,9 @@ def test_after_a_question_it_answers_and_after_the_answer_it_listens(trained):
     assert domain.action_names_or_texts[probabilities.index(max(probabilities))] == "action_answer"
     tracker.update(ActionExecuted("action_answer"), domain)
     probabilities = recent_policy.predict_action_probabilities(tracker, domain).probabilities
-    assert domain.action_names_or_texts[probabilities.index(max(probabilities))] == ACTION_LISTEN_NAME
+    assert (
+        domain.action_names_or_texts[probabilities.index(max(probabilities))] == ACTION_LISTEN_NAME
+    )
 
 
 def test_the_window_is_short_and_the_whole_tracker_is_kept_when_it_must_be(trained):
@@ -119,13 +143,25 @@ def test_the_window_is_short_and_the_whole_tracker_is_kept_when_it_must_be(train
     assert sum(isinstance(event, UserUttered) for event in window.events) == 3
     assert window.latest_message == tracker.latest_message
     # A slot that steers the conversation would be missing from the window's states.
-    steering = Domain.from_dict({**domain.as_dict(), "slots": {"region": {
-        "type": "text", "influence_conversation": True, "mappings": [{"type": "custom"}]}}})
+    steering = Domain.from_dict(
+        {
+            **domain.as_dict(),
+            "slots": {
+                "region": {
+                    "type": "text",
+                    "influence_conversation": True,
+                    "mappings": [{"type": "custom"}],
+                }
+            },
+        }
+    )
     assert recent_turns(tracker, steering, 3) is tracker
     # A restart among the recent turns: Rasa replays from the restart.
     restarted = DialogueStateTracker.from_events(
-        "someone", [*events, Restarted(), ActionExecuted(ACTION_LISTEN_NAME), *answer_turn("greet")],
-        domain.slots)
+        "someone",
+        [*events, Restarted(), ActionExecuted(ACTION_LISTEN_NAME), *answer_turn("greet")],
+        domain.slots,
+    )
     assert recent_turns(restarted, domain, 3) is restarted
     # A session shorter than the window.
     short = DialogueStateTracker.from_events("someone", events[:8], domain.slots)

@@ -1,5 +1,6 @@
 """When the action server is down or slow, the user gets an apology naming 12333, and the
 conversation continues once it is back."""
+
 import threading
 import time
 import uuid
@@ -38,7 +39,10 @@ def test_action_server_down_then_back(assistant_without_actions, knowledge):
     apology = assistant.say(sender, "我的社保卡丢了")
     assert [m["text"] for m in apology] == [knowledge.messages.service_unavailable.zh]
     assert "12333" in apology[0]["text"]
-    assert assistant.say(sender, "what documents do I need?")[0]["text"] == knowledge.messages.service_unavailable.en
+    assert (
+        assistant.say(sender, "what documents do I need?")[0]["text"]
+        == knowledge.messages.service_unavailable.en
+    )
 
     actions = start_action_server(action_port, log_dir)
     try:

@@ -1,4 +1,5 @@
 """Chinese conversations, and conversations that switch language, through the REST webhook."""
+
 import re
 import uuid
 
@@ -19,7 +20,9 @@ def test_a_chinese_conversation_with_region_and_follow_ups(assistant, knowledge)
     sender = f"zh-{uuid.uuid4().hex[:10]}"
     hello = reply(assistant, sender, "你好")
     assert hello["text"] == knowledge.messages.greet.zh
-    assert [b["title"] for b in hello["buttons"]] == [knowledge.topics[t].label.zh for t in knowledge.menu]
+    assert [b["title"] for b in hello["buttons"]] == [
+        knowledge.topics[t].label.zh for t in knowledge.menu
+    ]
 
     materials = reply(assistant, sender, "办社保卡要带啥材料")
     assert materials["custom"] == {**materials["custom"], "topic": "materials", "language": "zh"}

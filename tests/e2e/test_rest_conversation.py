@@ -1,4 +1,5 @@
 """Whole conversations with the real Rasa and action servers through the REST webhook."""
+
 import uuid
 
 import pytest
@@ -17,7 +18,9 @@ def test_a_multi_turn_conversation_with_a_region_follow_up(assistant, knowledge)
     sender = new_sender()
     hello = only_reply(assistant.say(sender, "hi there"))
     assert hello["text"] == knowledge.messages.greet.en
-    assert [b["title"] for b in hello["buttons"]] == [knowledge.topics[t].label.en for t in knowledge.menu]
+    assert [b["title"] for b in hello["buttons"]] == [
+        knowledge.topics[t].label.en for t in knowledge.menu
+    ]
 
     materials = only_reply(assistant.say(sender, "what documents do I have to bring for the card?"))
     assert materials["custom"]["topic"] == "materials"
@@ -66,10 +69,17 @@ def test_out_of_scope_says_what_the_assistant_covers(assistant, knowledge):
 
 @pytest.mark.parametrize(
     "text, reason",
-    [("", "empty_message"), ("   ", "empty_message"), ("\u0000\u0007\u001b", "empty_message"),
-     ("😀🙏👍", "no_words"), ("x" * 10_000, "too_long")],
+    [
+        ("", "empty_message"),
+        ("   ", "empty_message"),
+        ("\u0000\u0007\u001b", "empty_message"),
+        ("😀🙏👍", "no_words"),
+        ("x" * 10_000, "too_long"),
+    ],
 )
-def test_bad_input_gets_a_polite_reply_and_the_conversation_goes_on(assistant, knowledge, text, reason):
+def test_bad_input_gets_a_polite_reply_and_the_conversation_goes_on(
+    assistant, knowledge, text, reason
+):
     sender = new_sender()
     reply = only_reply(assistant.say(sender, text))
     assert reply["custom"]["message"] == reason
@@ -85,11 +95,14 @@ def test_markup_is_answered_as_text_and_never_echoed(assistant):
 
 @pytest.mark.parametrize(
     "body, status, error",
-    [({"sender": "a"}, 400, "invalid_message"), ({"message": "hi"}, 400, "invalid_sender"),
-     ({"sender": "a" * 500, "message": "hi"}, 400, "invalid_sender"),
-     ({"sender": "../other", "message": "hi"}, 400, "invalid_sender"),
-     ({"sender": "a", "message": 42}, 400, "invalid_message"),
-     ({"sender": "a", "message": "x" * 20_001}, 413, "message_too_long")],
+    [
+        ({"sender": "a"}, 400, "invalid_message"),
+        ({"message": "hi"}, 400, "invalid_sender"),
+        ({"sender": "a" * 500, "message": "hi"}, 400, "invalid_sender"),
+        ({"sender": "../other", "message": "hi"}, 400, "invalid_sender"),
+        ({"sender": "a", "message": 42}, 400, "invalid_message"),
+        ({"sender": "a", "message": "x" * 20_001}, 413, "message_too_long"),
+    ],
 )
 def test_malformed_requests_get_a_clear_error(assistant, body, status, error):
     answer = assistant.post(body)

@@ -1,4 +1,5 @@
 """Conversations are kept in the embedded SQLite tracker store across a restart."""
+
 import uuid
 
 from tests.servers import (
@@ -18,8 +19,13 @@ def test_the_remembered_region_survives_a_restart(tmp_path, knowledge):
     sender = f"restart-{uuid.uuid4().hex[:8]}"
     try:
         rasa = start_rasa(rasa_port, endpoints, tmp_path)
-        ensure_ready([f"http://127.0.0.1:{action_port}/health", f"http://127.0.0.1:{rasa_port}/webhooks/rest/"],
-                     [actions, rasa])
+        ensure_ready(
+            [
+                f"http://127.0.0.1:{action_port}/health",
+                f"http://127.0.0.1:{rasa_port}/webhooks/rest/",
+            ],
+            [actions, rasa],
+        )
         assistant = Assistant(rasa_port)
         assistant.say(sender, "I live in Wuhan")
         rasa.stop()

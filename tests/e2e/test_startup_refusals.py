@@ -1,5 +1,6 @@
 """What stops the start, as the servers are really started (`sscard`): never a half-working
 server that loses conversations, skips its checks or runs a model it cannot trust."""
+
 import shutil
 import subprocess
 
@@ -23,9 +24,12 @@ def test_the_action_server_refuses_a_broken_knowledge_file(tmp_path):
     shutil.copytree(DATA_DIR, knowledge)
     topics = yaml.safe_load((knowledge / "topics.yml").read_text(encoding="utf-8"))
     del topics["topics"]["materials"]["answer"]["zh"]
-    (knowledge / "topics.yml").write_text(yaml.safe_dump(topics, allow_unicode=True), encoding="utf-8")
-    code, log = exit_and_log(start_action_server(free_port(), tmp_path,
-                                                 env={KNOWLEDGE_DIR_VARIABLE: str(knowledge)}))
+    (knowledge / "topics.yml").write_text(
+        yaml.safe_dump(topics, allow_unicode=True), encoding="utf-8"
+    )
+    code, log = exit_and_log(
+        start_action_server(free_port(), tmp_path, env={KNOWLEDGE_DIR_VARIABLE: str(knowledge)})
+    )
     assert code != 0
     assert "topics.yml" in log and "materials.answer.zh" in log
 
@@ -34,7 +38,9 @@ def test_the_action_server_starts_with_an_intact_copy(tmp_path):
     # The same start with an unbroken copy: the refusal above is the file, not the setting.
     knowledge = tmp_path / "knowledge"
     shutil.copytree(DATA_DIR, knowledge)
-    process = start_action_server(free_port(), tmp_path, env={KNOWLEDGE_DIR_VARIABLE: str(knowledge)})
+    process = start_action_server(
+        free_port(), tmp_path, env={KNOWLEDGE_DIR_VARIABLE: str(knowledge)}
+    )
     try:
         assert process.popen.wait(timeout=20) is None
     except subprocess.TimeoutExpired:

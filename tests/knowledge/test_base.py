@@ -24,7 +24,9 @@ def article_58_chinese_from_fact_sheet() -> str:
 
 
 def test_article_58_english_is_the_source_articles_text(knowledge):
-    assert " ".join(knowledge.law.articles["58"].text.en.split()) == article_58_from_source_article()
+    assert (
+        " ".join(knowledge.law.articles["58"].text.en.split()) == article_58_from_source_article()
+    )
 
 
 def test_article_58_chinese_is_the_statute_verbatim(knowledge):
@@ -66,8 +68,9 @@ def test_every_topic_answers_with_related_buttons_and_its_source(knowledge, lang
 def test_only_the_national_hotline_number_appears_in_any_answer(knowledge):
     for language in LANGUAGES:
         texts = [knowledge.answer(topic_id, language).text for topic_id in knowledge.topics]
-        texts += [getattr(knowledge.messages, key).get(language)
-                  for key in knowledge.messages.__fields__]
+        texts += [
+            getattr(knowledge.messages, key).get(language) for key in knowledge.messages.__fields__
+        ]
         for text in texts:
             numbers = re.findall(r"\d{5,}", text.replace(",", ""))
             assert set(numbers) <= {"12333"}, numbers
@@ -86,13 +89,17 @@ def test_regional_answers_name_the_local_bureau_and_general_answers_do_not(knowl
 
 def test_follow_up_answers_open_with_the_link_to_the_previous_topic(knowledge):
     follow_up = knowledge.topics["department"].follow_up["materials"].en
-    assert knowledge.answer("department", "en", previous_topic="materials").text.startswith(follow_up)
+    assert knowledge.answer("department", "en", previous_topic="materials").text.startswith(
+        follow_up
+    )
     assert follow_up not in knowledge.answer("department", "en").text
 
 
 def test_the_menu_is_offered_in_the_users_language(knowledge):
     reply = knowledge.message("fallback", "zh")
-    assert [b.title for b in reply.buttons] == [knowledge.topics[t].label.zh for t in knowledge.menu]
+    assert [b.title for b in reply.buttons] == [
+        knowledge.topics[t].label.zh for t in knowledge.menu
+    ]
     assert all('"language": "zh"' in b.payload for b in reply.buttons)
 
 
@@ -107,7 +114,9 @@ def test_a_topic_missing_its_chinese_answer_fails_at_load_naming_file_and_field(
     topics = yaml.safe_load((data / "topics.yml").read_text(encoding="utf-8"))
     del topics["topics"]["lost_card"]["answer"]["zh"]
     (data / "topics.yml").write_text(yaml.safe_dump(topics, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(KnowledgeError, match=r"topics\.yml: topics\.lost_card\.answer\.zh: field required"):
+    with pytest.raises(
+        KnowledgeError, match=r"topics\.yml: topics\.lost_card\.answer\.zh: field required"
+    ):
         KnowledgeBase(data)
 
 

@@ -5,8 +5,16 @@ from knowledge.language import detect_language, reply_language
 
 @pytest.mark.parametrize(
     "text, language",
-    [("I lost my card", "en"), ("社保卡丢了咋办", "zh"), ("shebao卡丢了", "zh"),
-     ("SSC怎么办理", "zh"), ("I live in 武汉", "en"), ("12333", None), ("😀", None), ("", None)],
+    [
+        ("I lost my card", "en"),
+        ("社保卡丢了咋办", "zh"),
+        ("shebao卡丢了", "zh"),
+        ("SSC怎么办理", "zh"),
+        ("I live in 武汉", "en"),
+        ("12333", None),
+        ("😀", None),
+        ("", None),
+    ],
 )
 def test_detect_language(text, language):
     assert detect_language(text) == language

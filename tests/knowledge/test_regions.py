@@ -21,14 +21,29 @@ def test_every_province_and_autonomous_region_has_its_capital(knowledge):
 @pytest.mark.parametrize(
     "written, region_id",
     [
-        ("Bejing", "beijing"), ("beijng", "beijing"), ("Peking", "beijing"),
-        ("shenzen", "shenzhen"), ("Shenzhen City", "shenzhen"), ("Guangzou", "guangzhou"),
-        ("Chengdo", "chengdu"), ("shangai", "shanghai"), ("Xi'an", "xian"), ("xian", "xian"),
-        ("Urumchi", "urumqi"), ("inner mongolia", "inner_mongolia"), ("Wuhan", "wuhan"),
-        ("上海", "shanghai"), ("广州市", "guangzhou"), ("成都", "chengdu"), ("乌鲁木齐", "urumqi"),
-        ("四川省", "sichuan"), ("内蒙古自治区", "inner_mongolia"),
+        ("Bejing", "beijing"),
+        ("beijng", "beijing"),
+        ("Peking", "beijing"),
+        ("shenzen", "shenzhen"),
+        ("Shenzhen City", "shenzhen"),
+        ("Guangzou", "guangzhou"),
+        ("Chengdo", "chengdu"),
+        ("shangai", "shanghai"),
+        ("Xi'an", "xian"),
+        ("xian", "xian"),
+        ("Urumchi", "urumqi"),
+        ("inner mongolia", "inner_mongolia"),
+        ("Wuhan", "wuhan"),
+        ("上海", "shanghai"),
+        ("广州市", "guangzhou"),
+        ("成都", "chengdu"),
+        ("乌鲁木齐", "urumqi"),
+        ("四川省", "sichuan"),
+        ("内蒙古自治区", "inner_mongolia"),
         # misspellings that no data file lists, caught by fuzzy matching
-        ("Guangzhuo", "guangzhou"), ("Hangzou", "hangzhou"), ("Nanjnig", "nanjing"),
+        ("Guangzhuo", "guangzhou"),
+        ("Hangzou", "hangzhou"),
+        ("Nanjnig", "nanjing"),
     ],
 )
 def test_place_names_resolve_despite_misspellings(knowledge, written, region_id):
@@ -43,9 +58,12 @@ def test_unknown_places_do_not_resolve(knowledge, written):
 @pytest.mark.parametrize(
     "text, region_id",
     [
-        ("I live in Wuhan", "wuhan"), ("moved to guangzou last year", "guangzhou"),
-        ("where do I apply in shenzen?", "shenzhen"), ("我住在成都", "chengdu"),
-        ("Inner Mongolia", "inner_mongolia"), ("我在乌鲁木齐上班", "urumqi"),
+        ("I live in Wuhan", "wuhan"),
+        ("moved to guangzou last year", "guangzhou"),
+        ("where do I apply in shenzen?", "shenzhen"),
+        ("我住在成都", "chengdu"),
+        ("Inner Mongolia", "inner_mongolia"),
+        ("我在乌鲁木齐上班", "urumqi"),
     ],
 )
 def test_places_are_found_inside_sentences(knowledge, text, region_id):
@@ -63,6 +81,8 @@ def training_examples_without_a_place():
 
 
 def test_no_place_is_read_into_training_sentences_that_name_none(knowledge):
-    found = {text: knowledge.regions.find_in_text(text) for text in training_examples_without_a_place()}
+    found = {
+        text: knowledge.regions.find_in_text(text) for text in training_examples_without_a_place()
+    }
     wrong = {text: region.id for text, region in found.items() if region}
     assert not wrong

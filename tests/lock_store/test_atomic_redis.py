@@ -1,4 +1,5 @@
 """The atomic lock store against a real Redis server, with several processes at once."""
+
 import asyncio
 import multiprocessing
 
@@ -18,7 +19,9 @@ def in_processes(target, args, processes: int = 4) -> list:
     """Run `target(*args, shared_list)` in several processes at once; return what they appended."""
     with multiprocessing.Manager() as manager:
         shared = manager.list()
-        workers = [multiprocessing.Process(target=target, args=(*args, shared)) for _ in range(processes)]
+        workers = [
+            multiprocessing.Process(target=target, args=(*args, shared)) for _ in range(processes)
+        ]
         for worker in workers:
             worker.start()
         for worker in workers:
@@ -108,6 +111,7 @@ def test_a_dead_holder_blocks_waiters_only_for_one_lifetime(redis_port):
         async def one():
             async with store.lock("crashed", lock_lifetime=30, wait_time_in_seconds=0.02):
                 await asyncio.sleep(0.01)
+
         await asyncio.gather(one(), one(), one())
 
     asyncio.run(asyncio.wait_for(waiters(), timeout=10))

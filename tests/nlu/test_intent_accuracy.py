@@ -1,4 +1,5 @@
 """Accuracy gates on held-out test sets that the model never saw in training."""
+
 import pytest
 
 from evaluation.leaks import near_duplicates
@@ -18,8 +19,10 @@ def agent():
 
 @pytest.fixture(scope="module")
 def evaluations(agent):
-    return {language: evaluate_files(agent.parse_message, test_set_files(language))
-            for language in LANGUAGES}
+    return {
+        language: evaluate_files(agent.parse_message, test_set_files(language))
+        for language in LANGUAGES
+    }
 
 
 def training_sentences():
@@ -30,7 +33,9 @@ def training_sentences():
 def test_no_test_sentence_is_in_the_training_data_even_nearly(language):
     tests = [example.text for example in examples_of(test_set_files(language))]
     leaked = near_duplicates(tests, training_sentences())
-    assert not leaked, "\n".join(f"{score:.0f}: {test!r} ~ {train!r}" for test, train, score in leaked)
+    assert not leaked, "\n".join(
+        f"{score:.0f}: {test!r} ~ {train!r}" for test, train, score in leaked
+    )
 
 
 def test_the_leak_check_catches_copies_that_differ_in_case_punctuation_script_and_a_typo():

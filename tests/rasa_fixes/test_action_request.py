@@ -1,4 +1,5 @@
 """rasa_fixes/action_request.py: the action server gets the latest turn when asked, all else as before."""
+
 import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
@@ -24,17 +25,27 @@ actions: [action_answer]
 
 
 def conversation(turns: int) -> DialogueStateTracker:
-    events = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    events = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+    ]
     for turn in range(turns):
-        events += [UserUttered(f"question {turn}", {"name": "ask_materials", "confidence": 0.9}),
-                   ActionExecuted("action_answer"), BotUttered(f"answer {turn}"),
-                   SlotSet("region", "wuhan"), ActionExecuted("action_listen")]
+        events += [
+            UserUttered(f"question {turn}", {"name": "ask_materials", "confidence": 0.9}),
+            ActionExecuted("action_answer"),
+            BotUttered(f"answer {turn}"),
+            SlotSet("region", "wuhan"),
+            ActionExecuted("action_listen"),
+        ]
     events.append(UserUttered("and in Beijing?", {"name": "inform_region", "confidence": 0.8}))
     return DialogueStateTracker.from_events("alice", events, DOMAIN.slots)
 
 
 def request(tracker, **settings):
-    action = RemoteAction("action_answer", EndpointConfig(url="http://127.0.0.1:1/webhook", **settings))
+    action = RemoteAction(
+        "action_answer", EndpointConfig(url="http://127.0.0.1:1/webhook", **settings)
+    )
     return action._action_call_format(tracker, DOMAIN)
 
 
@@ -47,8 +58,9 @@ def test_by_default_the_action_server_gets_every_event_as_in_rasa():
 def test_latest_turn_sends_the_listen_and_the_new_message_whatever_the_length():
     for turns in (1, 30):
         sent = request(conversation(turns), tracker_events="latest_turn")["tracker"]
-        assert [(event["event"], event.get("name") or event.get("text")) for event in sent["events"]] == [
-            ("action", "action_listen"), ("user", "and in Beijing?")]
+        assert [
+            (event["event"], event.get("name") or event.get("text")) for event in sent["events"]
+        ] == [("action", "action_listen"), ("user", "and in Beijing?")]
         # What the action reads comes apart from the events, and is whole.
         assert sent["latest_message"]["text"] == "and in Beijing?"
         assert sent["latest_message"]["intent"]["name"] == "inform_region"

@@ -1,4 +1,5 @@
 """The compiled validator gives Rasa's verdicts on action server replies."""
+
 import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
@@ -10,8 +11,12 @@ rasa_fixes.install()
 
 VALID = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "region", "value": "wuhan"}],
-     "responses": [{"text": "hi", "buttons": [{"title": "a", "payload": "/b"}], "answer": {"topic": "x"}}]},
+    {
+        "events": [{"event": "slot", "name": "region", "value": "wuhan"}],
+        "responses": [
+            {"text": "hi", "buttons": [{"title": "a", "payload": "/b"}], "answer": {"topic": "x"}}
+        ],
+    },
 ]
 INVALID = [
     {"events": "not a list", "responses": []},

@@ -1,4 +1,5 @@
 """channels/event_types.py: the remembered lookup answers exactly as Rasa's own."""
+
 import pytest
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
@@ -38,9 +39,15 @@ def test_defaults_and_the_legacy_topic_event_behave_as_in_rasa():
 
 
 def test_a_stored_conversation_comes_back_with_the_same_events():
-    events = [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet"}),
-              SlotSet("region", "Beijing"), ActionExecuted("action_answer")]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("hi", {"name": "greet"}),
+        SlotSet("region", "Beijing"),
+        ActionExecuted("action_answer"),
+    ]
     tracker = DialogueStateTracker.from_events("someone", events)
-    restored = DialogueStateTracker.from_dict("someone", tracker.current_state(EventVerbosity.ALL)["events"])
+    restored = DialogueStateTracker.from_dict(
+        "someone", tracker.current_state(EventVerbosity.ALL)["events"]
+    )
     assert list(restored.events) == events
     assert restored.get_slot("region") == "Beijing"

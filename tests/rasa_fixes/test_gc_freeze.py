@@ -1,4 +1,5 @@
 """rasa_fixes/gc_freeze.py: the app Rasa builds freezes the start-up objects once serving."""
+
 import asyncio
 import gc
 

@@ -1,4 +1,5 @@
 """rasa_fixes: one entry point installs every fix, and refuses other Rasa versions."""
+
 import importlib
 import subprocess
 import sys
@@ -28,7 +29,9 @@ def test_install_installs_them_all_once():
 
 def test_another_rasa_version_is_refused(monkeypatch):
     monkeypatch.setitem(versions.WRITTEN_FOR, "rasa", "3.6.20")
-    with pytest.raises(versions.UnsupportedVersion, match=r"rasa 3\.6\.21 \(written for 3\.6\.20\)"):
+    with pytest.raises(
+        versions.UnsupportedVersion, match=r"rasa 3\.6\.21 \(written for 3\.6\.20\)"
+    ):
         versions.require_written_for_versions()
 
 
@@ -37,31 +40,43 @@ def test_the_launcher_refuses_to_start_on_another_version(tmp_path):
     (tmp_path / "sitecustomize.py").write_text(
         "import importlib.metadata as m\n"
         "real = m.version\n"
-        "m.version = lambda name: '3.6.0' if name == 'rasa-sdk' else real(name)\n")
-    result = subprocess.run([sys.executable, "-m", "rasa_fixes", "--version"], capture_output=True,
-                            text=True, env={"PYTHONPATH": str(tmp_path), "PATH": ""}, timeout=120)
+        "m.version = lambda name: '3.6.0' if name == 'rasa-sdk' else real(name)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "rasa_fixes", "--version"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "rasa-sdk 3.6.0 (written for 3.6.2)" in result.stderr
 
 
 def test_the_launcher_runs_rasa_s_command_line_with_the_fixes():
-    result = subprocess.run([sys.executable, "-m", "rasa_fixes", "--version"], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "rasa_fixes", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "Rasa Version" in result.stdout and "3.6.21" in result.stdout
     assert "fixes: " + ", ".join(rasa_fixes.FIXES) in result.stderr
 
 
-
-@pytest.mark.parametrize("argv, expected", [
-    (["run", "--model", "{model}"], "{model}"),
-    (["run", "-m", "{model}", "--port", "1"], "{model}"),
-    (["run", "--model={model}"], "{model}"),
-    (["shell", "--model", "{folder}"], "{model}"),
-    (["run", "actions", "--actions", "actions"], None),
-    (["train", "--out", "{folder}"], None),
-    (["data", "validate"], None),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["run", "--model", "{model}"], "{model}"),
+        (["run", "-m", "{model}", "--port", "1"], "{model}"),
+        (["run", "--model={model}"], "{model}"),
+        (["shell", "--model", "{folder}"], "{model}"),
+        (["run", "actions", "--actions", "actions"], None),
+        (["train", "--out", "{folder}"], None),
+        (["data", "validate"], None),
+    ],
+)
 def test_the_launcher_knows_which_model_a_command_will_load(tmp_path, argv, expected):
     from rasa_fixes.launcher import model_to_serve
 

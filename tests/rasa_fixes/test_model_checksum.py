@@ -1,4 +1,5 @@
 """rasa_fixes/model_checksum.py: a model loads only with the checksum recorded at training."""
+
 import shutil
 
 import pytest

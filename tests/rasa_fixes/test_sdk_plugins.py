@@ -1,4 +1,5 @@
 """rasa_fixes/sdk_plugins.py: the action server does not start without its plugins."""
+
 import builtins
 
 import pluggy
@@ -13,7 +14,11 @@ rasa_fixes.install()
 def test_the_project_plugins_are_registered():
     manager = pluggy.PluginManager("rasa_sdk")
     rasa_sdk.plugin._discover_plugins(manager)
-    assert {type(plugin).__name__ for plugin in manager.get_plugins()} >= {"KnowledgeAtStartup", "SharedSecret", "FrozenStartupObjects"}
+    assert {type(plugin).__name__ for plugin in manager.get_plugins()} >= {
+        "KnowledgeAtStartup",
+        "SharedSecret",
+        "FrozenStartupObjects",
+    }
 
 
 def test_a_missing_plugin_package_is_an_error(monkeypatch):

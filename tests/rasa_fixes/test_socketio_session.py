@@ -1,4 +1,5 @@
 """rasa_fixes/socketio_session.py: the session room is joined (awaited), ids are checked."""
+
 import asyncio
 
 import pytest
@@ -10,9 +11,19 @@ from rasa_fixes.socketio_session import session_id_for
 rasa_fixes.install()
 
 
-@pytest.mark.parametrize("data, kept", [({"session_id": "abc_DEF-123"}, True), ({"session_id": "a" * 64}, True),
-                                        ({"session_id": "a" * 65}, False), ({"session_id": "../x"}, False),
-                                        ({"session_id": 5}, False), (None, False), ("text", False), ({}, False)])
+@pytest.mark.parametrize(
+    "data, kept",
+    [
+        ({"session_id": "abc_DEF-123"}, True),
+        ({"session_id": "a" * 64}, True),
+        ({"session_id": "a" * 65}, False),
+        ({"session_id": "../x"}, False),
+        ({"session_id": 5}, False),
+        (None, False),
+        ("text", False),
+        ({}, False),
+    ],
+)
 def test_only_safe_session_ids_are_kept(data, kept):
     session_id = session_id_for(data)
     assert (session_id == data.get("session_id")) is kept if isinstance(data, dict) else not kept

@@ -1,4 +1,5 @@
 """The project's spaCy pipeline: built from the knowledge module, loaded from its folder."""
+
 import pytest
 import spacy
 
@@ -14,8 +15,12 @@ def nlp(tmp_path_factory):
 
 @pytest.mark.parametrize(
     "text, whole_words",
-    [("社保卡丢了咋办", ["社保卡"]), ("人社局在哪里", ["人社局"]), ("我在乌鲁木齐办电子社保卡", ["乌鲁木齐", "电子社保卡"]),
-     ("社会保障卡临时挂失", ["社会保障卡", "临时挂失"])],
+    [
+        ("社保卡丢了咋办", ["社保卡"]),
+        ("人社局在哪里", ["人社局"]),
+        ("我在乌鲁木齐办电子社保卡", ["乌鲁木齐", "电子社保卡"]),
+        ("社会保障卡临时挂失", ["社会保障卡", "临时挂失"]),
+    ],
 )
 def test_chinese_is_segmented_keeping_the_domain_terms_whole(nlp, text, whole_words):
     tokens = [token.text for token in nlp(text)]
@@ -26,7 +31,14 @@ def test_chinese_is_segmented_keeping_the_domain_terms_whole(nlp, text, whole_wo
 
 def test_english_is_split_into_words_and_punctuation(nlp):
     assert [t.text for t in nlp("Where's my e-card? In Xi'an.")] == [
-        "Where's", "my", "e-card", "?", "In", "Xi'an", "."]
+        "Where's",
+        "my",
+        "e-card",
+        "?",
+        "In",
+        "Xi'an",
+        ".",
+    ]
 
 
 def test_the_user_dictionary_is_saved_with_the_pipeline_and_read_back_from_it(tmp_path):
@@ -39,11 +51,17 @@ def test_the_user_dictionary_is_saved_with_the_pipeline_and_read_back_from_it(tm
     assert loaded.tokenizer.user_words == nlp.tokenizer.user_words
     assert "卡卡卡卡" in [token.text for token in loaded("我的卡卡卡卡呢")]
     # A blank tokenizer that has not read the folder keeps nothing of it.
-    assert "卡卡卡卡" not in [token.text for token in spacy.blank(
-        "xx", config={"nlp": {"tokenizer": {"@tokenizers": "sscard.BilingualTokenizer.v1"}}})("我的卡卡卡卡呢")]
+    assert "卡卡卡卡" not in [
+        token.text
+        for token in spacy.blank(
+            "xx", config={"nlp": {"tokenizer": {"@tokenizers": "sscard.BilingualTokenizer.v1"}}}
+        )("我的卡卡卡卡呢")
+    ]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "😀" * 50, "<b>hi</b>" * 500, "卡" * 12000])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\x00\x01", "😀" * 50, "<b>hi</b>" * 500, "卡" * 12000]
+)
 def test_any_text_tokenizes_without_error(nlp, text):
     doc = nlp(text)
     assert doc.text == text or not text.strip()

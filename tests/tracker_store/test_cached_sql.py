@@ -4,6 +4,7 @@ Every test runs against an SQLite file and against a real PostgreSQL server (Deb
 started here), the databases of the default and the scale-out profile. "Another process"
 is a second store on the same database, as a second Rasa instance or worker would be.
 """
+
 import asyncio
 import sqlite3
 
@@ -47,8 +48,14 @@ def database(request, tmp_path):
     server = request.getfixturevalue("postgres")
     name = f"t{abs(hash(request.node.name))}"
     # A database per test: CachedSQLTrackerStore creates it through login_db.
-    return {"dialect": "postgresql", "host": "127.0.0.1", "port": server.port,
-            "username": "postgres", "db": name, "login_db": "rasa"}
+    return {
+        "dialect": "postgresql",
+        "host": "127.0.0.1",
+        "port": server.port,
+        "username": "postgres",
+        "db": name,
+        "login_db": "rasa",
+    }
 
 
 def cached(database, **kwargs) -> CachedSQLTrackerStore:
@@ -64,8 +71,11 @@ def run(coroutine):
 
 
 def a_turn(text="what do I bring", region=None):
-    events = [UserUttered(text, {"name": "ask_materials", "confidence": 0.9}),
-              ActionExecuted("action_answer"), BotUttered("Bring your ID card.")]
+    events = [
+        UserUttered(text, {"name": "ask_materials", "confidence": 0.9}),
+        ActionExecuted("action_answer"),
+        BotUttered("Bring your ID card."),
+    ]
     if region:
         events.append(SlotSet("region", region))
     return [*events, ActionExecuted("action_listen")]
@@ -74,8 +84,15 @@ def a_turn(text="what do I bring", region=None):
 async def new_conversation(store, sender="alice"):
     """A conversation as Rasa starts one: listen, then the session start, then a turn."""
     tracker = await store.get_or_create_tracker(sender)
-    tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
-                                ActionExecuted("action_listen"), *a_turn()], DOMAIN)
+    tracker.update_with_events(
+        [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            *a_turn(),
+        ],
+        DOMAIN,
+    )
     await store.save(tracker)
     return tracker
 
@@ -152,9 +169,16 @@ def test_a_turn_that_starts_a_new_session_is_stored_and_read_back_as_rasa_would(
         store = cached(database)
         await new_conversation(store)
         tracker = await store.retrieve("alice")
-        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
-                                    SlotSet("region", "Beijing"), ActionExecuted("action_listen"),
-                                    *a_turn("back after a day")], DOMAIN)
+        tracker.update_with_events(
+            [
+                ActionExecuted("action_session_start"),
+                SessionStarted(),
+                SlotSet("region", "Beijing"),
+                ActionExecuted("action_listen"),
+                *a_turn("back after a day"),
+            ],
+            DOMAIN,
+        )
         await store.save(tracker)
         return await store.retrieve("alice"), await rasas(database).retrieve("alice")
 
@@ -225,19 +249,22 @@ def test_the_store_counts_a_session_s_events_as_rasas_query_does(database):
 
         def both(sender):
             with store.session_scope() as session:
-                rasa_count = store._event_query(session, sender,
-                                                fetch_events_from_all_sessions=False).count()
+                rasa_count = store._event_query(
+                    session, sender, fetch_events_from_all_sessions=False
+                ).count()
             return store._stored_events(sender), rasa_count
 
         counts.append(both("nobody"))
         tracker = await store.get_or_create_tracker("alice")  # no session started yet
         counts.append(both("alice"))
-        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
-                                    *a_turn()], DOMAIN)
+        tracker.update_with_events(
+            [ActionExecuted("action_session_start"), SessionStarted(), *a_turn()], DOMAIN
+        )
         await store.save(tracker)
         counts.append(both("alice"))
-        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
-                                    *a_turn(), *a_turn()], DOMAIN)
+        tracker.update_with_events(
+            [ActionExecuted("action_session_start"), SessionStarted(), *a_turn(), *a_turn()], DOMAIN
+        )
         await store.save(tracker)
         counts.append(both("alice"))
         return counts
@@ -264,7 +291,8 @@ def test_the_rows_are_the_ones_rasas_store_writes(tmp_path):
         with sqlite3.connect(db) as connection:
             return connection.execute(
                 "SELECT sender_id, type_name, intent_name, action_name, data FROM events "
-                "ORDER BY id").fetchall()
+                "ORDER BY id"
+            ).fetchall()
 
     def without_timestamps(row):
         import json
@@ -273,8 +301,9 @@ def test_the_rows_are_the_ones_rasas_store_writes(tmp_path):
         data.pop("timestamp", None)
         return (*row[:-1], data)
 
-    assert [without_timestamps(row) for row in rows(ours)] == \
-        [without_timestamps(row) for row in rows(theirs)]
+    assert [without_timestamps(row) for row in rows(ours)] == [
+        without_timestamps(row) for row in rows(theirs)
+    ]
     assert len(rows(ours)) == written  # every event once
 
 

@@ -1,4 +1,5 @@
 """The WeChat connector's helpers: signatures, parsing requests, building and rendering replies."""
+
 import asyncio
 import hashlib
 import xml.etree.ElementTree as ET
@@ -24,7 +25,11 @@ TOKEN = "wechat-test-token"
 
 
 def signed(timestamp="1409304348", nonce="1442121467", token=TOKEN):
-    return {"signature": expected_signature(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
+    return {
+        "signature": expected_signature(token, timestamp, nonce),
+        "timestamp": timestamp,
+        "nonce": nonce,
+    }
 
 
 def message_xml(msg_type="text", content="this is a test", sender="oUser123", extra=""):
@@ -40,7 +45,10 @@ def message_xml(msg_type="text", content="this is a test", sender="oUser123", ex
 
 def test_the_signature_is_the_sha1_of_the_sorted_token_timestamp_and_nonce():
     parts = sorted([TOKEN, "1409304348", "1442121467"])
-    assert expected_signature(TOKEN, "1409304348", "1442121467") == hashlib.sha1("".join(parts).encode()).hexdigest()
+    assert (
+        expected_signature(TOKEN, "1409304348", "1442121467")
+        == hashlib.sha1("".join(parts).encode()).hexdigest()
+    )
     assert valid_signature(TOKEN, signed())
 
 
@@ -124,8 +132,16 @@ def test_cdata_splits_its_terminator_and_drops_illegal_characters():
 
 @pytest.mark.parametrize(
     "content",
-    ["plain", "a]]>b", "]]>", "]]]]>", "<xml>&amp;</xml>", "x]]><script>alert(1)</script>", "bad\x00\x0bchars",
-     "多行\n\n文本"],
+    [
+        "plain",
+        "a]]>b",
+        "]]>",
+        "]]]]>",
+        "<xml>&amp;</xml>",
+        "x]]><script>alert(1)</script>",
+        "bad\x00\x0bchars",
+        "多行\n\n文本",
+    ],
 )
 def test_a_reply_is_well_formed_xml_whatever_its_content(content):
     xml = text_reply("oUser]]>123", "gh_xxx", content, now=1700000000)
@@ -137,7 +153,13 @@ def test_a_reply_is_well_formed_xml_whatever_its_content(content):
     assert root.findtext("MsgType") == "text"
     expected = content.replace("\x00", "").replace("\x0b", "")
     assert root.findtext("Content") == expected
-    assert [child.tag for child in root] == ["ToUserName", "FromUserName", "CreateTime", "MsgType", "Content"]
+    assert [child.tag for child in root] == [
+        "ToUserName",
+        "FromUserName",
+        "CreateTime",
+        "MsgType",
+        "Content",
+    ]
 
 
 def test_the_reply_time_defaults_to_now():
@@ -153,7 +175,10 @@ def test_several_messages_become_one_text_with_related_questions():
         {"text": "第一段"},
         {
             "text": "第二段",
-            "buttons": [{"title": "所需材料", "payload": "/ask_materials"}, {"title": "办理流程", "payload": "/ask_process"}],
+            "buttons": [
+                {"title": "所需材料", "payload": "/ask_materials"},
+                {"title": "办理流程", "payload": "/ask_process"},
+            ],
             "custom": {"language": "zh"},
         },
     ]
@@ -174,8 +199,15 @@ def test_related_questions_are_headed_in_the_answers_language():
 
 def test_messages_without_a_language_are_rendered_in_chinese():
     heading = load_knowledge().messages.related_heading.zh
-    assert render_messages([{"text": "x", "buttons": [{"title": "t", "payload": "/p"}]}]) == f"x\n\n{heading}\n· t"
-    unknown = {"text": "x", "buttons": [{"title": "t", "payload": "/p"}], "custom": {"language": "fr"}}
+    assert (
+        render_messages([{"text": "x", "buttons": [{"title": "t", "payload": "/p"}]}])
+        == f"x\n\n{heading}\n· t"
+    )
+    unknown = {
+        "text": "x",
+        "buttons": [{"title": "t", "payload": "/p"}],
+        "custom": {"language": "fr"},
+    }
     assert render_messages([unknown]) == f"x\n\n{heading}\n· t"
 
 
@@ -231,7 +263,12 @@ def answer_with(handler, fields):
     return asyncio.run(channel.answer(fields, handler))
 
 
-TEXT = {"FromUserName": "oUser123", "ToUserName": "gh_xxx", "MsgType": "text", "Content": "社保卡丢了怎么办"}
+TEXT = {
+    "FromUserName": "oUser123",
+    "ToUserName": "gh_xxx",
+    "MsgType": "text",
+    "Content": "社保卡丢了怎么办",
+}
 
 
 def test_a_text_message_goes_to_rasa_and_its_messages_are_rendered():
@@ -240,13 +277,20 @@ def test_a_text_message_goes_to_rasa_and_its_messages_are_rendered():
     async def rasa(message):
         received.append(message)
         await message.output_channel.send_text_with_buttons(
-            message.sender_id, "答案", [{"title": "12333热线", "payload": "/ask_hotline"}], answer={"language": "zh"}
+            message.sender_id,
+            "答案",
+            [{"title": "12333热线", "payload": "/ask_hotline"}],
+            answer={"language": "zh"},
         )
 
     heading = load_knowledge().messages.related_heading.zh
     assert answer_with(rasa, TEXT) == f"答案\n\n{heading}\n· 12333热线"
     (message,) = received
-    assert (message.text, message.sender_id, message.input_channel) == ("社保卡丢了怎么办", "wechat:oUser123", "wechat")
+    assert (message.text, message.sender_id, message.input_channel) == (
+        "社保卡丢了怎么办",
+        "wechat:oUser123",
+        "wechat",
+    )
 
 
 def test_a_slow_answer_gets_the_service_unavailable_text_and_still_completes(monkeypatch):
@@ -277,14 +321,24 @@ async def rasa_must_not_be_called(message):
     raise AssertionError("Rasa was called")
 
 
-@pytest.mark.parametrize("msg_type", ["image", "voice", "video", "shortvideo", "location", "link", "file"])
+@pytest.mark.parametrize(
+    "msg_type", ["image", "voice", "video", "shortvideo", "location", "link", "file"]
+)
 def test_media_messages_do_not_reach_rasa(msg_type):
     fields = {**TEXT, "MsgType": msg_type}
-    assert answer_with(rasa_must_not_be_called, fields) == load_knowledge().messages.unsupported_message.zh
+    assert (
+        answer_with(rasa_must_not_be_called, fields)
+        == load_knowledge().messages.unsupported_message.zh
+    )
 
 
 def test_events_do_not_reach_rasa():
     subscribe = {**TEXT, "MsgType": "event", "Event": "subscribe"}
-    assert answer_with(rasa_must_not_be_called, subscribe).startswith(load_knowledge().messages.greet.zh)
+    assert answer_with(rasa_must_not_be_called, subscribe).startswith(
+        load_knowledge().messages.greet.zh
+    )
     for event in ("unsubscribe", "CLICK", "VIEW", "SCAN"):
-        assert answer_with(rasa_must_not_be_called, {**TEXT, "MsgType": "event", "Event": event}) is None
+        assert (
+            answer_with(rasa_must_not_be_called, {**TEXT, "MsgType": "event", "Event": event})
+            is None
+        )
