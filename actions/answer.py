@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import read_turn, respond
+from components.questions import QUESTIONS
 from knowledge import Reply, load_knowledge
 
 
@@ -36,6 +37,9 @@ class ActionAnswer(Action):
             intent=(message.get("intent") or {}).get("name"),
             entities=message.get("entities") or [],
             slots=tracker.current_slot_values(),
+            questions=message.get(QUESTIONS) or (),
+            channel=tracker.get_latest_input_channel(),
+            ranking=message.get("intent_ranking") or (),
         )
         reply, slots = respond(knowledge, turn)
         send(dispatcher, reply)

@@ -1,18 +1,30 @@
 """One turn of the conversation: what the user said and what the assistant remembers.
 
-`respond` is plain Python over the knowledge base, so the whole decision of what
-to answer is testable without Rasa running.
+`read_turn` gathers what the reply depends on (the questions the NLU found, in order; the
+places named and the one remembered; the reply language) and `respond` decides the reply.
+Both are plain Python over the knowledge base, so the whole decision is testable without
+Rasa running.
 """
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from actions.incoming import MAX_QUESTION_CHARS, unanswerable_reason
 from knowledge import KnowledgeBase, Region, Reply
-from knowledge.language import reply_language
+from knowledge.language import reply_language, requested_text_language
+from knowledge.places import PlaceReading, read_places
 
 INFORM_REGION = "inform_region"
 FALLBACK_MESSAGE = "fallback"
+# Intents of a message that carry no question of their own beside a real one
+# ("hi, where do I apply?", "I'm in Taizhou. Where do I apply?").
+NO_QUESTION = ("greet", "thank", INFORM_REGION)
+FALLBACK_INTENT = "nlu_fallback"
+# Below this confidence a short message after an answer is read as a follow-up to it.
+FOLLOW_UP_CONFIDENCE = 0.5
+# What a follow-up leaning on the previous answer looks like: a few words.
+FOLLOW_UP_MAX_WORDS = 8
+FOLLOW_UP_MAX_HAN = 14
 
 
 @dataclass(frozen=True)
@@ -20,13 +32,17 @@ class Turn:
     text: str
     intent: Optional[str]
     language: str
-    mentioned_region: Optional[Region]
+    places: PlaceReading
     remembered_region: Optional[Region]
     previous_topic: Optional[str]
+    questions: Tuple[str, ...] = ()
+    text_language: Optional[str] = None
+    channel: Optional[str] = None
+    confidence: float = 1.0
 
     @property
     def region(self) -> Optional[Region]:
-        return self.mentioned_region or self.remembered_region
+        return self.places.place or self.remembered_region
 
 
 def read_turn(
@@ -35,24 +51,37 @@ def read_turn(
     intent: Optional[str],
     entities: Iterable[Dict[str, Any]],
     slots: Dict[str, Any],
+    questions: Sequence[str] = (),
+    channel: Optional[str] = None,
+    ranking: Sequence[Dict[str, Any]] = (),
 ) -> Turn:
     """Gather what the reply depends on from the latest message and the slots."""
     text = text or ""
-    entity_values: Dict[str, str] = {}
+    values: Dict[str, str] = {}
     for entity in entities:
-        entity_values.setdefault(str(entity.get("entity")), str(entity.get("value", "")))
-    mentioned = None
-    if "region" in entity_values:
-        mentioned = knowledge.regions.resolve(entity_values["region"])
-    if mentioned is None and not text.startswith("/"):
-        mentioned = knowledge.regions.find_in_text(text)
+        values.setdefault(str(entity.get("entity")), str(entity.get("value", "")))
+    remembered = knowledge.regions.get(slots.get("region"))
+    if "region" in values:  # a quick reply that names the place
+        chosen = knowledge.regions.resolve_name(values["region"])
+        places = read_places(knowledge.regions, [], remembered)
+        if len(chosen) == 1:
+            places = PlaceReading(place=chosen[0])
+    elif text.startswith("/"):
+        places = PlaceReading()
+    else:
+        places = read_places(knowledge.regions, knowledge.regions.find(text), remembered)
+    language = reply_language(text, values.get("language"), slots.get("language"), channel)
     return Turn(
         text=text,
         intent=intent,
-        language=reply_language(text, entity_values.get("language"), slots.get("language")),
-        mentioned_region=mentioned,
-        remembered_region=knowledge.regions.get(slots.get("region")),
+        language=language,
+        places=places,
+        remembered_region=remembered,
         previous_topic=slots.get("topic"),
+        questions=tuple(questions) or ((intent,) if intent else ()),
+        text_language=requested_text_language(text, language),
+        channel=channel,
+        confidence=float((ranking[0] if ranking else {}).get("confidence") or 1.0),
     )
 
 
@@ -62,22 +91,84 @@ def respond(knowledge: KnowledgeBase, turn: Turn) -> Tuple[Reply, Dict[str, Any]
     reason = unanswerable_reason(turn.text)
     if reason:
         return knowledge.message(reason, turn.language, max_chars=MAX_QUESTION_CHARS), slots
-    if turn.mentioned_region:
-        slots["region"] = turn.mentioned_region.id
+    places = turn.places
+    if places.place:
+        slots["region"] = places.place.id
 
-    if turn.intent == INFORM_REGION:
-        if turn.mentioned_region is None:
-            return knowledge.message("region_unknown", turn.language), slots
-        previous = turn.previous_topic
-        if previous in knowledge.topics and knowledge.topics[previous].regional:
-            # Naming the place after a general answer refines that answer.
-            return knowledge.answer(previous, turn.language, turn.region), slots
-        return knowledge.message("region_noted", turn.language, region=turn.region), slots
-
-    topic = knowledge.topic_for_intent(turn.intent)
-    if topic:
-        slots["topic"] = topic
-        return knowledge.answer(topic, turn.language, turn.region, turn.previous_topic), slots
-
+    topics = topics_asked(knowledge, turn.questions)
+    follow_up = follow_up_topic(knowledge, turn)
+    if follow_up:
+        topics = [follow_up]
+    if topics:
+        slots["topic"] = topics[-1]
+        return answer_topics(knowledge, turn, topics), slots
+    if turn.intent == INFORM_REGION or (places.named and turn.intent in NO_QUESTION):
+        return answer_places(knowledge, turn), slots
     key = knowledge.message_for_intent.get(turn.intent or "", FALLBACK_MESSAGE)
     return knowledge.message(key, turn.language), slots
+
+
+def follow_up_topic(knowledge: KnowledgeBase, turn: Turn) -> Optional[str]:
+    """The topic of a short message that leans on the previous answer ("and the fee?",
+    "for my mum?", "那小孩呢") when the classifier could not place it on its own."""
+    if not turn.previous_topic or turn.places.named or not elliptical(turn.text):
+        return None
+    if turn.intent not in (FALLBACK_INTENT, None) and turn.confidence >= FOLLOW_UP_CONFIDENCE:
+        return None
+    return knowledge.follow_up_topic(turn.text)
+
+
+def elliptical(text: str) -> bool:
+    """Short enough to be a follow-up rather than a question of its own."""
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return han <= FOLLOW_UP_MAX_HAN and len(text.split()) <= FOLLOW_UP_MAX_WORDS
+
+
+def topics_asked(knowledge: KnowledgeBase, questions: Sequence[str]) -> List[str]:
+    """The card topics of the questions, each once, in the order asked."""
+    topics: List[str] = []
+    for intent in questions:
+        topic = knowledge.topic_for_intent(intent)
+        if topic and topic not in topics:
+            topics.append(topic)
+    return topics
+
+
+def answer_topics(knowledge: KnowledgeBase, turn: Turn, topics: Sequence[str]) -> Reply:
+    """Each topic's answer in order, in one reply, for the place the message is about."""
+    places = turn.places
+    local = not (places.ambiguous or places.two_places)
+    regional = [t for t in topics if knowledge.topics[t].regional]
+    last_regional = regional[-1] if regional else None
+    replies = [
+        knowledge.answer(
+            topic,
+            turn.language,
+            turn.region if local else None,
+            previous_topic=turn.previous_topic if index == 0 else topics[index - 1],
+            text_language=turn.text_language,
+            local_note=local and topic == last_regional,
+        )
+        for index, topic in enumerate(topics)
+    ]
+    if places.ambiguous:
+        return knowledge.which_place(places.choices, turn.language, replies)
+    if places.two_places:
+        return knowledge.two_places(places.places, places.roles, turn.language, replies)
+    return replies[0] if len(replies) == 1 else knowledge.combine(replies, turn.language)
+
+
+def answer_places(knowledge: KnowledgeBase, turn: Turn) -> Reply:
+    """A message that only names places (or corrects one)."""
+    places = turn.places
+    if places.ambiguous:
+        return knowledge.which_place(places.choices, turn.language)
+    if places.two_places:
+        return knowledge.two_places(places.places, places.roles, turn.language)
+    if places.place is None:
+        return knowledge.message("region_unknown", turn.language)
+    previous = turn.previous_topic
+    if previous in knowledge.topics and knowledge.topics[previous].regional:
+        # Naming (or correcting) the place after a general answer refines that answer.
+        return knowledge.answer(previous, turn.language, places.place)
+    return knowledge.region_noted(places.place, turn.language)

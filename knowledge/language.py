@@ -14,6 +14,15 @@ DEFAULT_LANGUAGE = "en"
 # Where a channel's users are Chinese speakers unless their message says otherwise.
 CHANNEL_DEFAULT_LANGUAGE = {"wechat": "zh"}
 
+# Asking for a text in the other language: "Can I see Article 58 in Chinese?",
+# "第五十八条有英文吗".
+_ASKS_FOR_CHINESE = re.compile(
+    r"\b(in chinese|chinese (version|text|original)|in mandarin|"
+    r"original (chinese|text|wording)|in the original)\b",
+    re.IGNORECASE,
+)
+_ASKS_FOR_ENGLISH = re.compile(r"(英文|英语|英译|english)", re.IGNORECASE)
+
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # A Han character carries about as much as a short English word.
@@ -53,3 +62,13 @@ def reply_language(
         if detected:
             return detected
     return previous if previous in LANGUAGES else default_language(channel)
+
+
+def requested_text_language(text: str, language: str) -> Optional[str]:
+    """The other language, when the message asks for a text in it (the statute's words);
+    None otherwise."""
+    if language == "en" and _ASKS_FOR_CHINESE.search(text):
+        return "zh"
+    if language == "zh" and _ASKS_FOR_ENGLISH.search(text):
+        return "en"
+    return None

@@ -4,12 +4,15 @@ A broken file fails at start-up with the file and the field named, instead of
 turning into a wrong or empty answer in the middle of a conversation.
 """
 
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from pydantic import BaseModel, Extra, root_validator, validator
 
 LANGUAGES = ("en", "zh")
-CONFIDENCE_LEVELS = ("source", "H", "M", "L")
+# From firmest to weakest: the source article, then as the fact sheets mark them
+# (H a law text or government source ... L one unofficial source).
+CONFIDENCE_ORDER = ("source", "H", "M-H", "M", "L-M", "L")
+SOURCE_FILES = ("source-article.md", "social-security-card.md", "everyday-questions.md")
 
 
 class Localized(BaseModel, extra=Extra.forbid):
@@ -42,24 +45,45 @@ class LocalizedList(BaseModel, extra=Extra.forbid):
         return getattr(self, language)
 
 
+class Statement(BaseModel, extra=Extra.forbid):
+    """One sentence of an answer, in every language, and the fact it states (facts.yml)."""
+
+    fact: str
+    en: str
+    zh: str
+
+    @validator("en", "zh")
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text must not be blank")
+        return value.strip()
+
+    def get(self, language: str) -> str:
+        return getattr(self, language)
+
+
 class Topic(BaseModel, extra=Extra.forbid):
+    """A card topic: its answer sentences, bullet items and caveat, each sentence sourced."""
+
     intent: str
     label: Localized
     regional: bool = False
-    source: str
-    confidence: str
-    answer: Localized
-    items: Optional[LocalizedList] = None
-    caveat: Optional[Localized] = None
-    follow_up: Dict[str, Localized] = {}
+    answer: List[Statement]
+    items: List[Statement] = []
+    caveat: List[Statement] = []
+    follow_up: Dict[str, Statement] = {}
     related: List[str] = []
     cites: List[str] = []
 
-    @validator("confidence")
-    def known_confidence(cls, value: str) -> str:
-        if value not in CONFIDENCE_LEVELS:
-            raise ValueError(f"must be one of {CONFIDENCE_LEVELS}")
+    @validator("answer")
+    def has_an_answer(cls, value: List[Statement]) -> List[Statement]:
+        if not value:
+            raise ValueError("a topic needs at least one answer sentence")
         return value
+
+    def statements(self) -> List[Statement]:
+        """Every sentence of the topic."""
+        return [*self.answer, *self.items, *self.caveat, *self.follow_up.values()]
 
 
 class TopicsFile(BaseModel, extra=Extra.forbid):
@@ -78,6 +102,34 @@ class TopicsFile(BaseModel, extra=Extra.forbid):
         return values
 
 
+class Fact(BaseModel, extra=Extra.forbid):
+    """What a sentence may state: the file of knowledge/sources/ it is written in, its words
+    there verbatim, its confidence as that file marks it, and the issuing body and date users
+    see as its source; a regional example names its region."""
+
+    file: str
+    quote: str
+    confidence: str
+    source: Localized
+    region: Optional[Localized] = None
+
+    @validator("file")
+    def known_file(cls, value: str) -> str:
+        if value not in SOURCE_FILES:
+            raise ValueError(f"must be one of {SOURCE_FILES}")
+        return value
+
+    @validator("confidence")
+    def known_confidence(cls, value: str) -> str:
+        if value not in CONFIDENCE_ORDER:
+            raise ValueError(f"must be one of {CONFIDENCE_ORDER}")
+        return value
+
+
+class FactsFile(BaseModel, extra=Extra.forbid):
+    facts: Dict[str, Fact]
+
+
 class Messages(BaseModel, extra=Extra.forbid):
     greet: Localized
     goodbye: Localized
@@ -90,12 +142,21 @@ class Messages(BaseModel, extra=Extra.forbid):
     unsupported_message: Localized
     too_long: Localized
     region_noted: Localized
+    region_noted_county: Localized
+    region_noted_province: Localized
     region_unknown: Localized
     local_bureau: Localized
+    local_bureau_county: Localized
+    local_bureau_province: Localized
+    which_place: Localized
+    two_places: Localized
+    role_hukou: Localized
+    role_residence: Localized
     region_prompt: Localized
     service_unavailable: Localized
     related_heading: Localized
     law_heading: Localized
+    law_heading_other_language: Localized
     article_summary: Localized
 
 
@@ -106,9 +167,13 @@ class ConversationFile(BaseModel, extra=Extra.forbid):
 
 
 class Article(BaseModel, extra=Extra.forbid):
+    """An article of the law: `quote` ones are the statute's words (the Chinese original and
+    the source article's English rendering), the others a summary labelled as one."""
+
     title: Localized
     quote: bool
     text: Localized
+    fact: str
 
 
 class Law(BaseModel, extra=Extra.forbid):
@@ -127,23 +192,49 @@ class LawFile(BaseModel, extra=Extra.forbid):
     law: Law
 
 
+LEVELS = ("province", "prefecture", "county")
+KINDS = {
+    "province": ("province", "autonomous_region", "municipality"),
+    "prefecture": ("city", "prefecture", "autonomous_prefecture", "league"),
+    "county": (
+        "district",
+        "county",
+        "county_city",
+        "autonomous_county",
+        "banner",
+        "autonomous_banner",
+        "new_area",
+        "forestry_district",
+        "special_district",
+    ),
+}
+
+
 class Region(BaseModel, extra=Extra.forbid):
+    """An administrative division (regions.yml, generated by `make regions`)."""
+
     id: str
+    level: str
     kind: str
-    province: Optional[str] = None
-    name_en: str
     name_zh: str
-    aliases_en: List[str] = []
-    aliases_zh: List[str] = []
-    misspellings: List[str] = []
-    bureau_en: str
+    forms_zh: List[str] = []
+    name_en: str
+    pinyin: str
+    forms_en: List[str] = []
+    parent: Optional[str] = None
     bureau_zh: str
+    bureau_en: str
+
+    @validator("id")
+    def division_code(cls, value: str) -> str:
+        if not (len(value) == 6 and value.isdigit()):
+            raise ValueError("must be a 6-digit division code")
+        return value
 
     @validator("kind")
-    def known_kind(cls, value: str) -> str:
-        kinds = ("province", "autonomous_region", "municipality", "city")
-        if value not in kinds:
-            raise ValueError(f"must be one of {kinds}")
+    def known_kind(cls, value: str, values: Dict[str, Any]) -> str:
+        if value not in KINDS.get(values.get("level", ""), ()):
+            raise ValueError(f"is not a kind of {values.get('level')!r} division")
         return value
 
     def name(self, language: str) -> str:
@@ -153,31 +244,52 @@ class Region(BaseModel, extra=Extra.forbid):
         return self.bureau_zh if language == "zh" else self.bureau_en
 
     @property
-    def english_names(self) -> List[str]:
-        """Correct English and pinyin forms, lower case."""
-        return [self.name_en.lower(), *(alias.lower() for alias in self.aliases_en)]
-
-    @property
-    def chinese_names(self) -> List[str]:
-        return [self.name_zh, *self.aliases_zh]
+    def is_province(self) -> bool:
+        """A province or autonomous region: cards are handled by its cities and counties."""
+        return self.kind in ("province", "autonomous_region")
 
 
 class RegionsFile(BaseModel, extra=Extra.forbid):
     regions: List[Region]
 
     @root_validator(skip_on_failure=True)
-    def unique(cls, values):
-        seen: Dict[str, str] = {}
+    def consistent(cls, values):
+        by_id: Dict[str, Region] = {}
         for region in values["regions"]:
-            if region.id in seen:
+            if region.id in by_id:
                 raise ValueError(f"duplicate region id {region.id!r}")
-            seen[region.id] = region.id
-        ids = set(seen)
+            by_id[region.id] = region
+        above = {"prefecture": ("province",), "county": ("prefecture", "province")}
         for region in values["regions"]:
-            if region.province and region.province not in ids:
-                raise ValueError(f"{region.id}: unknown province {region.province!r}")
+            if region.level == "province":
+                if region.parent:
+                    raise ValueError(f"{region.id}: a province has no parent")
+                continue
+            parent = by_id.get(region.parent or "")
+            if parent is None or parent.level not in above[region.level]:
+                raise ValueError(
+                    f"{region.id}: parent {region.parent!r} is not a division above it"
+                )
         return values
+
+
+class LocalizedWords(BaseModel, extra=Extra.forbid):
+    en: List[str] = []
+    zh: List[str] = []
+
+
+class FollowUpsFile(BaseModel, extra=Extra.forbid):
+    """Words that tell which topic a short follow-up asks about (follow_ups.yml)."""
+
+    cues: Dict[str, LocalizedWords]
+
+
+class LookalikesFile(BaseModel, extra=Extra.forbid):
+    """Words that begin or end with a place name without naming the place (generated)."""
+
+    words: List[str]
 
 
 class VocabularyFile(BaseModel, extra=Extra.forbid):
     terms: List[str]
+    english: List[str] = []

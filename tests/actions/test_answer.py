@@ -40,24 +40,36 @@ def test_topic_questions_get_the_topic_answer_in_the_users_language(text, intent
     assert slots["language"] == ("zh" if any("\u4e00" <= c <= "\u9fff" for c in text) else "en")
 
 
+CHENGDU, WUHAN, GUANGZHOU = "510100", "420100", "440100"
+
+
 def test_a_region_in_the_question_names_the_local_bureau_and_is_remembered():
-    message, slots = answer(
-        "which office handles it in Chengdu?", "ask_department", [region_entity("Chengdu")]
-    )
+    message, slots = answer("which office handles it in Chengdu?", "ask_department")
     assert "Chengdu Municipal Human Resources and Social Security Bureau" in message["text"]
-    assert slots["region"] == "chengdu"
+    assert slots["region"] == CHENGDU
 
 
 def test_a_remembered_region_is_used_for_a_later_question():
-    message, slots = answer("which department?", "ask_department", slots={"region": "wuhan"})
+    message, slots = answer("which department?", "ask_department", slots={"region": WUHAN})
     assert "Wuhan Municipal Human Resources and Social Security Bureau" in message["text"]
     assert "region" not in slots
 
 
-def test_a_misspelled_region_without_an_entity_is_still_found():
+def test_a_misspelled_region_is_still_found():
     message, slots = answer("where do I apply in Guangzhuo", "ask_department")
-    assert slots["region"] == "guangzhou"
+    assert slots["region"] == GUANGZHOU
     assert "Guangzhou" in message["text"]
+
+
+def test_a_quick_reply_names_the_place_by_its_code():
+    message, slots = answer(
+        '/inform_region{"region": "321200"}',
+        "inform_region",
+        [{"entity": "region", "value": "321200"}],
+        slots={"topic": "department"},
+    )
+    assert slots["region"] == "321200"
+    assert "泰州市人力资源和社会保障局" in message["text"]
 
 
 def test_naming_the_region_after_a_general_answer_refines_that_answer():
@@ -69,13 +81,13 @@ def test_naming_the_region_after_a_general_answer_refines_that_answer():
     )
     assert message["answer"]["topic"] == "materials"
     assert "Wuhan Municipal Human Resources and Social Security Bureau" in message["text"]
-    assert slots["region"] == "wuhan"
+    assert slots["region"] == WUHAN
 
 
 def test_naming_the_region_first_is_acknowledged_with_the_bureau():
     message, slots = answer("我在上海", "inform_region", [region_entity("上海")])
     assert "上海市人力资源和社会保障局" in message["text"]
-    assert slots == {"language": "zh", "region": "shanghai"}
+    assert slots == {"language": "zh", "region": "310000"}
 
 
 def test_an_unknown_place_is_asked_for_again():
@@ -127,7 +139,7 @@ def test_a_quick_reply_is_answered_in_the_language_it_was_offered_in():
     ],
 )
 def test_bad_input_gets_a_polite_reply_and_changes_nothing_remembered(knowledge, text, reason):
-    message, slots = answer(text, "ask_materials", slots={"region": "wuhan", "topic": "fees"})
+    message, slots = answer(text, "ask_materials", slots={"region": WUHAN, "topic": "fees"})
     expected = getattr(knowledge.messages, reason)
     assert message["text"] in (
         expected.en.format(max_chars=MAX_QUESTION_CHARS),
