@@ -16,6 +16,7 @@ PYTEST := $(ENV) pytest -q -p no:cacheprovider
 
 .PHONY: help venv spacy train run run-cluster test lint typecheck test-unit test-data test-package \
 	test-nlu test-stories test-e2e test-channels test-browser test-cluster bench lock clean \
+	regions pinyin-data knowledge-stats evaluate \
 	packages-test packages-run packages-run-cluster
 
 help: ## List the commands
@@ -92,6 +93,18 @@ test-browser: packages-test $(MODEL) ## The chat widget in headless Chromium (De
 
 test-cluster: packages-test $(MODEL) ## Scale-out profile: kill an instance under load, drop Redis and PostgreSQL
 	$(PYTEST) -s tests/cluster
+
+regions: $(STAMP) ## Regenerate the region directory from the pinned administrative-division dataset
+	$(ENV) python -m scripts.regions.generate
+
+pinyin-data: $(STAMP) ## Regenerate the pinyin training examples from the Chinese ones
+	$(ENV) python -m scripts.augment_pinyin
+
+knowledge-stats: $(STAMP) ## Print what the assistant knows: places by level, topics, facts by confidence
+	$(ENV) python -m knowledge.stats
+
+evaluate: $(MODEL) ## Understanding figures on the development sets (SETS=test for the test sets)
+	$(ENV) python -m evaluation --sets $(or $(SETS),dev)
 
 bench: $(MODEL) ## Benchmark against Rasa's stock configuration; writes docs/benchmarks.md
 	$(ENV) python -m bench.run

@@ -1,75 +1,173 @@
-"""Intent classifier: TF-IDF-weighted word and character n-grams, logistic regression.
+"""Intent classifier: TF-IDF word and character n-grams of the normalised tokens, logistic
+regression, and the questions of a message that asks several things.
 
-Rasa's LogisticRegressionClassifier fits raw counts with a fixed regularisation, and
-it crashes on a message without features (an empty or whitespace-only text). This
-one reweights the counts (sublinear TF, IDF, unit length) so that long messages and
-common words do not dominate, makes the regularisation configurable, and answers
-a featureless message with no intent, which the FallbackClassifier turns into
-nlu_fallback. Measured against the alternatives in docs/benchmarks.md.
-
-It reads only the sentence features it uses. Rasa's classifier asks each message for
-all its sparse features, which also deep-copies and concatenates the per-token
-(sequence) matrices of both featurizers, twice per message at prediction time: more
-than half of the classifier's time (`python -m bench.profile_message`). The row is the
-same as Rasa's `_create_X` builds: sparse sentence features in the order the
-featurizers added them, then any dense ones.
+It reads the tokens the tokenizer made and their lemmas, which the project's spaCy pipeline
+sets to the normalised word (Traditional script as Simplified, English spelling corrected,
+lower case: spacy_pipeline/), and featurizes them itself: word unigrams and bigrams, and
+character 1-4-grams within words, TF-IDF weighted (sublinear TF, IDF, unit length), into a
+logistic regression with balanced class weights. Featurizing itself is what lets it read
+each clause of a message on its own (components/questions.py): a message that asks two
+card questions ("Which office, and is there a fee?") gets both, in order, under
+`questions`; a message that states a place or greets and then asks one question is
+classified as that question. A message without words gets no intent, which the
+FallbackClassifier turns into nlu_fallback (Rasa's LogisticRegressionClassifier crashes
+on it). The model is saved with skops, and loading refuses any type skops does not
+trust beyond the ones listed here.
 """
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
+import numpy as np
 import skops.io as sio
-from rasa.engine.graph import ExecutionContext
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix, hstack, vstack
-from sklearn.feature_extraction.text import TfidfTransformer
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from components.fingerprint import source_fingerprint
+from components.questions import QUESTIONS, asks_something, clauses
 
 logger = logging.getLogger(__name__)
 
-# The IDF weights are stored as a sparse matrix, which skops reads as data, not code.
-# Any other type that skops does not trust makes the model fail to load.
-TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
+# Intents that are no card question of their own: a clause classified as one of them does
+# not count as a question of a compound message.
+NOT_A_QUESTION = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "thank",
+        "bot_challenge",
+        "ask_help",
+        "out_of_scope",
+        "inform_region",
+        "request_human",
+    }
+)
+# Beside the card question of another clause, these leave the message to that question.
+NO_QUESTION_OF_THEIR_OWN = frozenset({"greet", "thank", "inform_region"})
+# A clause that reports something is a request even when it asks nothing ("I lost my card"),
+# if the classifier is this sure of it.
+REPORTS = frozenset({"report_lost_card", "report_damaged_card"})
+REPORT_CONFIDENCE = 0.7
+RANKING_LENGTH = 10
+# skops reads these as data; any other type it does not trust makes the model fail to load.
+TRUSTED_TYPES = [
+    "collections.defaultdict",
+    "numpy.float64",
+    "numpy.int64",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+]
+
+
+def normalised_text(tokens: Sequence[Token]) -> str:
+    """The tokens' normalised forms (their lemmas), separated by spaces."""
+    return " ".join((token.lemma or token.text).lower() for token in tokens)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class TfidfIntentClassifier(LogisticRegressionClassifier):
-    """Logistic regression over TF-IDF-weighted sparse features of the featurizers before it."""
+class TfidfIntentClassifier(GraphComponent, IntentClassifier):
+    """Logistic regression over TF-IDF n-grams of the normalised tokens, clause by clause."""
+
+    @staticmethod
+    def required_components() -> List[type]:
+        return [Tokenizer]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Its code: Rasa's training cache reuses a trained classifier only if it is unchanged."""
+        return source_fingerprint("components.intent_classifier", "components.questions")
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 30.0, "max_iter": 2000}
+        return {
+            "C": 30.0,
+            "max_iter": 2000,
+            "word_ngrams": [1, 2],
+            "char_ngrams": [1, 4],
+            # A clause must be this sure of a card question for the message to ask it.
+            "clause_confidence": 0.5,
+            "random_state": 42,
+        }
 
     def __init__(
         self,
         config: Dict[Text, Any],
-        name: Text,
         model_storage: ModelStorage,
         resource: Resource,
+        pipeline: Optional[Pipeline] = None,
     ) -> None:
-        super().__init__(config, name, model_storage, resource)
-        self.clf = Pipeline(
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.pipeline = pipeline or self._new_pipeline()
+
+    def _new_pipeline(self) -> Pipeline:
+        features = FeatureUnion(
             [
-                ("tfidf", TfidfTransformer(sublinear_tf=True)),
                 (
-                    "logistic_regression",
-                    LogisticRegression(
-                        C=self.config["C"],
-                        solver=self.config["solver"],
-                        max_iter=self.config["max_iter"],
-                        tol=self.config["tol"],
-                        class_weight="balanced",
-                        random_state=self.config["random_state"],
+                    "words",
+                    TfidfVectorizer(
+                        token_pattern=r"\S+",
+                        lowercase=False,
+                        sublinear_tf=True,
+                        ngram_range=tuple(self.config["word_ngrams"]),
+                    ),
+                ),
+                (
+                    "characters",
+                    TfidfVectorizer(
+                        analyzer="char_wb",
+                        lowercase=False,
+                        sublinear_tf=True,
+                        ngram_range=tuple(self.config["char_ngrams"]),
                     ),
                 ),
             ]
         )
+        classifier = LogisticRegression(
+            C=self.config["C"],
+            max_iter=self.config["max_iter"],
+            class_weight="balanced",
+            random_state=self.config["random_state"],
+        )
+        return Pipeline([("features", features), ("classifier", classifier)])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TfidfIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TOKENS_NAMES[TEXT])]
+        texts = [normalised_text(m.get(TOKENS_NAMES[TEXT])) for m in examples]
+        intents = [m.get(INTENT) for m in examples]
+        if len(set(intents)) < 2:
+            logger.warning("TfidfIntentClassifier needs two intents or more to train; not trained")
+            return self._resource
+        self.pipeline.fit(texts, intents)
+        with self._model_storage.write_to(self._resource) as folder:
+            sio.dump(self.pipeline, folder / "classifier.skops")
+        return self._resource
 
     @classmethod
     def load(
@@ -80,49 +178,64 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "TfidfIntentClassifier":
-        component = cls(config, execution_context.node_name, model_storage, resource)
-        with model_storage.read_from(resource) as model_dir:
-            path = model_dir / f"{resource.name}.skops"
+        with model_storage.read_from(resource) as folder:
+            path = folder / "classifier.skops"
             untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
             if untrusted:
                 raise ValueError(f"{path} holds types that are not trusted: {sorted(untrusted)}")
-            component.clf = sio.load(path, trusted=TRUSTED_TYPES)
-        return component
+            pipeline = sio.load(path, trusted=TRUSTED_TYPES)
+        return cls(config, model_storage, resource, pipeline)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Set the intent and ranking; a message without features gets no intent."""
-        featured = []
+        """Set the intent, the ranking and (for several questions) `questions`."""
         for message in messages:
-            if has_sentence_features(message):
-                featured.append(message)
-            else:
+            tokens = message.get(TOKENS_NAMES[TEXT]) or []
+            text = normalised_text(tokens)
+            if not text.strip() or not hasattr(self.pipeline, "classes_"):
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
-                message.set("intent_ranking", [], add_to_output=True)
-        if featured:
-            super().process(featured)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+                continue
+            ranking = self._ranking(text)
+            intent = ranking[0]
+            questions = self._questions(message.get(TEXT) or "", tokens)
+            if len(questions) > 1:
+                intent = questions[0]
+                message.set(QUESTIONS, [q["name"] for q in questions], add_to_output=True)
+            elif questions and intent["name"] in NO_QUESTION_OF_THEIR_OWN:
+                intent = questions[0]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
-    def _create_X(self, messages: List[Message]) -> csr_matrix:
-        """One row per message (training and prediction): its sentence features."""
-        return vstack([sentence_row(message) for message in messages], format="csr")
+    def _ranking(self, text: str) -> List[Dict[Text, Any]]:
+        probabilities = self.pipeline.predict_proba([text])[0]
+        order = np.argsort(probabilities)[::-1][:RANKING_LENGTH]
+        classes = self.pipeline.classes_
+        return [{"name": str(classes[i]), "confidence": float(probabilities[i])} for i in order]
 
+    def _questions(self, text: str, tokens: Sequence[Token]) -> List[Dict[Text, Any]]:
+        """The card questions of the message's clauses, each once, in order."""
+        spans = clauses(text)
+        if len(spans) < 2:
+            return []
+        found: List[Dict[Text, Any]] = []
+        for start, end in spans:
+            clause = normalised_text([t for t in tokens if t.start >= start and t.end <= end])
+            if not clause.strip():
+                continue
+            best = self._ranking(clause)[0]
+            if (
+                best["name"] not in NOT_A_QUESTION
+                and best["confidence"] >= self.config["clause_confidence"]
+                and (
+                    asks_something(text[start:end])
+                    or (best["name"] in REPORTS and best["confidence"] >= REPORT_CONFIDENCE)
+                )
+                and all(q["name"] != best["name"] for q in found)
+            ):
+                found.append(best)
+        return found
 
-def has_sentence_features(message: Message) -> bool:
-    return any(
-        f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
-        for f in message.features
-    )
-
-
-def sentence_row(message: Message) -> csr_matrix:
-    """The message's sentence features of its text as one sparse row.
-
-    Sparse sentence features first, then dense ones, each in the order the featurizers
-    added them: the columns Rasa's training matrix has.
-    """
-    sparse: List[csr_matrix] = []
-    dense: List[Any] = []
-    for features in message.features:
-        if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE:
-            (sparse if features.is_sparse() else dense).append(features.features)
-    return hstack([*sparse, *(csr_matrix(each) for each in dense)], format="csr")
+    @property
+    def classes(self) -> Tuple[str, ...]:
+        return tuple(getattr(self.pipeline, "classes_", ()))

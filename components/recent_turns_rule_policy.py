@@ -39,6 +39,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from components.fingerprint import source_fingerprint
+
 # Events after which the session's applied events are not simply its last events.
 _UNDOING = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)
 
@@ -48,6 +50,11 @@ _UNDOING = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)
 )
 class RecentTurnsRulePolicy(RulePolicy):
     """RulePolicy whose rule matching reads a window of recent turns (same predictions)."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Its code: Rasa's training cache reuses a trained policy only if it is unchanged."""
+        return source_fingerprint("components.recent_turns_rule_policy")
 
     def _prediction_states(
         self,

@@ -30,6 +30,8 @@ from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.nlu.utils.spacy_utils import SpacyNLP as RasaSpacyNLP
 from rasa.shared.exceptions import InvalidConfigException
 
+from components.fingerprint import source_fingerprint
+
 
 def content_fingerprint(folder: Path) -> str:
     """A hash of every file's relative path and bytes."""
@@ -52,6 +54,17 @@ def load_pipeline(folder: Path) -> SpacyModel:
 )
 class SpacyNLP(RasaSpacyNLP):
     """Provides the spaCy pipeline stored in the model; stores it there when training."""
+
+    # Its provider node writes into the model: it runs at every training
+    # (rasa_fixes/packaged_pipeline.py).
+    PACKAGED_IN_MODEL = True
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The code that loads and runs the pipeline: a change retrains what depends on it."""
+        return source_fingerprint(
+            "components.spacy_nlp", "spacy_pipeline.tokenizer", "spacy_pipeline.spelling"
+        )
 
     def __init__(
         self,

@@ -33,6 +33,7 @@ FIXES = (
     "socketio_session",
     "strict_stores",
     "model_checksum",
+    "packaged_pipeline",
     "sdk_plugins",
 )
 

@@ -1,44 +1,71 @@
 """Build the project's spaCy pipeline and write it to a folder Rasa's SpacyNLP loads.
 
-    python -m spacy_pipeline.build build/spacy_pipeline
+    python -m spacy_pipeline.build build/spacy_pipeline [--no-simplify] [--no-spelling]
 
 The pipeline is a blank multi-language pipeline with the bilingual tokenizer, whose user
 dictionary (the card's vocabulary and every Chinese place name) is filled from the
-knowledge module and saved with the pipeline. Places are found and resolved by the
-knowledge module itself (knowledge/regions.py), once per message, in the action.
+knowledge module, and the English spelling corrector, whose dictionary is symspellpy's
+English word frequencies plus the card's English vocabulary and every romanised place
+name. Both are saved with the pipeline. Places are found and resolved by the knowledge
+module itself (knowledge/regions.py), once per message, in the action. The two switches
+build the pipeline without one normalisation step, to measure what it buys
+(bench/normalisation.py).
 """
 
-import sys
+import argparse
+import shutil
 from pathlib import Path
 
 import spacy
 
 from knowledge import load_knowledge
+from spacy_pipeline.spelling import FACTORY, SpellingCorrector, english_frequency_words
 from spacy_pipeline.tokenizer import REGISTERED_NAME, BilingualTokenizer
 
 
-def build_pipeline() -> "spacy.language.Language":
+def build_pipeline(simplify: bool = True, spelling: bool = True) -> "spacy.language.Language":
     nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": REGISTERED_NAME}}})
     nlp.meta.update(
         name="sscard",
-        version="1.0.0",
-        description="Bilingual tokenizer for the social security card assistant",
+        version="1.1.0",
+        description="Bilingual tokenizer and English spelling correction for the social "
+        "security card assistant",
     )
     knowledge = load_knowledge()
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, BilingualTokenizer)
+    tokenizer.simplify = simplify
     tokenizer.add_user_words([*knowledge.vocabulary, *knowledge.regions.chinese_names()])
+    if spelling:
+        corrector = nlp.add_pipe(FACTORY)
+        assert isinstance(corrector, SpellingCorrector)
+        corrector.add_words(english_frequency_words())
+        corrector.add_domain_words(
+            [*knowledge.english_vocabulary, *knowledge.regions.english_words()]
+        )
     return nlp
 
 
-def main(output: str) -> None:
-    nlp = build_pipeline()
-    Path(output).mkdir(parents=True, exist_ok=True)
-    nlp.to_disk(output)
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output", nargs="?", default="build/spacy_pipeline")
+    parser.add_argument(
+        "--no-simplify", action="store_true", help="leave Traditional script as it is"
+    )
+    parser.add_argument("--no-spelling", action="store_true", help="no English spelling correction")
+    args = parser.parse_args()
+    nlp = build_pipeline(simplify=not args.no_simplify, spelling=not args.no_spelling)
+    # A fresh folder: a component left over from an earlier build would be loaded with it.
+    shutil.rmtree(args.output, ignore_errors=True)
+    Path(args.output).mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(args.output)
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, BilingualTokenizer)
-    print(f"spaCy pipeline with {len(tokenizer.user_words)} dictionary words written to {output}")
+    print(
+        f"spaCy pipeline ({', '.join(nlp.pipe_names) or 'tokenizer only'}) with "
+        f"{len(tokenizer.user_words)} dictionary words written to {args.output}"
+    )
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "build/spacy_pipeline")
+    main()

@@ -2,8 +2,11 @@
 
 Chinese has no spaces, so runs of Han characters are segmented with jieba, using a
 user dictionary of the card's vocabulary and every Chinese place name, so that
-社保卡, 人社局 or 乌鲁木齐 stay whole. Everything else is split into words and
-punctuation, as a whitespace language would be.
+社保卡, 人社局 or 乌鲁木齐 stay whole. Traditional characters (社保卡遺失, 臺州) are read as
+Simplified ones (OpenCC, character for character, so every token keeps its place in the
+text): the dictionaries and the training data are Simplified. Everything else is split into
+words and punctuation, as a whitespace language would be. Each token's lemma is its
+normalised form (Simplified, lower case), which the classifier reads.
 
 The user dictionary is part of the pipeline: `spacy_pipeline.build` fills it from the
 knowledge module, and it is written with the pipeline (`to_disk`) and read back from
@@ -14,10 +17,11 @@ there (`from_disk`), so a built pipeline — and the Rasa model that packages it
 import logging
 import re
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, List, Union
+from typing import Callable, Iterable, Iterator, List, Tuple, Union
 
 import jieba
 import srsly
+from opencc import OpenCC
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
@@ -34,8 +38,10 @@ _USER_WORD_FREQUENCY = 100_000
 class BilingualTokenizer:
     """spaCy tokenizer: jieba for Han characters, words and punctuation for the rest."""
 
-    def __init__(self, vocab: Vocab, user_words: Iterable[str] = ()) -> None:
+    def __init__(self, vocab: Vocab, user_words: Iterable[str] = (), simplify: bool = True) -> None:
         self.vocab = vocab
+        self.simplify = simplify
+        self._to_simplified = OpenCC("t2s")
         self.user_words: List[str] = []
         jieba.setLogLevel(logging.WARNING)
         self.segmenter = jieba.Tokenizer()
@@ -49,34 +55,61 @@ class BilingualTokenizer:
                 self.segmenter.add_word(word, freq=_USER_WORD_FREQUENCY)
 
     def __call__(self, text: str) -> Doc:
-        words = list(self._words(text))
-        if not words:
+        pairs = list(self._words(text))
+        if not pairs:
             return Doc(self.vocab, words=[], spaces=[])
-        words, spaces = get_words_and_spaces(words, text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        words, spaces = get_words_and_spaces([word for word, _ in pairs], text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        for token, (_, normal) in zip(doc, pairs):
+            token.lemma_ = normal
+        return doc
 
-    def _words(self, text: str) -> Iterator[str]:
+    def _words(self, text: str) -> Iterator[Tuple[str, str]]:
+        """(the token as written, its normalised form) for every token."""
         position = 0
         for han in _HAN_RUN.finditer(text):
-            yield from _OTHER_TOKEN.findall(text[position : han.start()])
-            yield from self.segmenter.cut(han.group(0), HMM=True)
+            yield from ((w, w.lower()) for w in _OTHER_TOKEN.findall(text[position : han.start()]))
+            written = han.group(0)
+            simple = self.simplified(written)
+            offset = 0
+            for word in self.segmenter.cut(simple, HMM=True):
+                yield written[offset : offset + len(word)], word
+                offset += len(word)
             position = han.end()
-        yield from _OTHER_TOKEN.findall(text[position:])
+        yield from ((w, w.lower()) for w in _OTHER_TOKEN.findall(text[position:]))
+
+    def simplified(self, han: str) -> str:
+        """A run of Han characters in Simplified script, of the same length."""
+        if not self.simplify:
+            return han
+        converted = self._to_simplified.convert(han)
+        if len(converted) == len(han):
+            return converted
+        return "".join(
+            c if len(c) == 1 else ch
+            for ch, c in ((ch, self._to_simplified.convert(ch)) for ch in han)
+        )
 
     def to_bytes(self, **kwargs) -> bytes:
-        return srsly.json_dumps({"user_words": self.user_words}).encode("utf-8")
+        return srsly.json_dumps(self._state()).encode("utf-8")
 
     def from_bytes(self, data: bytes, **kwargs) -> "BilingualTokenizer":
-        self.add_user_words(srsly.json_loads(data.decode("utf-8"))["user_words"])
-        return self
+        return self._restore(srsly.json_loads(data.decode("utf-8")))
 
     def to_disk(self, path: Union[str, Path], **kwargs) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / USER_DICTIONARY, {"user_words": self.user_words})
+        srsly.write_json(path / USER_DICTIONARY, self._state())
 
     def from_disk(self, path: Union[str, Path], **kwargs) -> "BilingualTokenizer":
-        self.add_user_words(srsly.read_json(Path(path) / USER_DICTIONARY)["user_words"])
+        return self._restore(srsly.read_json(Path(path) / USER_DICTIONARY))
+
+    def _state(self) -> dict:
+        return {"user_words": self.user_words, "simplify": self.simplify}
+
+    def _restore(self, state: dict) -> "BilingualTokenizer":
+        self.add_user_words(state["user_words"])
+        self.simplify = state.get("simplify", True)
         return self
 
 

@@ -1,113 +1,180 @@
-"""components/intent_classifier.py: the same feature rows as Rasa's, intents, no crash."""
+"""components/intent_classifier.py: intents from normalised tokens, the questions of a
+message that asks several things, a model saved and loaded safely, no crash on nothing."""
 
-import numpy as np
 import pytest
+import skops.io as sio
+import spacy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
-    CountVectorsFeaturizer,
-)
-from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
-from rasa.shared.nlu.training_data.features import Features
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.intent_classifier import TfidfIntentClassifier, sentence_row
+from components.intent_classifier import TfidfIntentClassifier
+from components.questions import QUESTIONS
+from tests.servers import ROOT
 
 EXAMPLES = {
-    "ask_materials": [
-        "what documents do I need",
-        "which materials should I bring",
-        "what do I need to bring for the card",
-        "documents needed for application",
+    "ask_department": [
+        "which office handles the card",
+        "where do I apply",
+        "where to apply for it",
+        "which department issues the card",
+        "去哪里办社保卡",
+        "在哪办理",
+        "哪个部门办",
+    ],
+    "ask_fees": [
+        "is there a fee",
+        "how much does it cost",
+        "is the card free",
+        "what does a replacement cost",
+        "要不要交钱",
+        "办卡收费吗",
+        "补卡多少钱",
     ],
     "report_lost_card": [
         "I lost my card",
         "my card is lost",
         "someone stole my card",
-        "I cannot find my social security card",
+        "I cannot find my card",
+        "社保卡丢了",
+        "卡被偷了",
+        "社保卡找不到了",
     ],
-    "ask_hotline": [
-        "what is the phone number",
-        "which number can I call",
-        "hotline number please",
-        "can I call someone",
+    "inform_region": [
+        "I live in Chengdu",
+        "I am in Wuhan",
+        "I'm from Hangzhou",
+        "my city is Xi'an",
+        "我在成都",
+        "我住在武汉",
+        "我是杭州的",
     ],
+    "greet": ["hello", "hi there", "good morning", "hey", "你好", "您好", "早上好"],
 }
 
 
-@pytest.fixture()
-def pipeline(tmp_path):
-    """A tokenizer and the project's two kinds of count featurizers, trained on EXAMPLES."""
-    storage = LocalModelStorage(tmp_path)
-    context = ExecutionContext(GraphSchema({}), "test")
-    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-    featurizers = [
-        CountVectorsFeaturizer.create(
-            {**CountVectorsFeaturizer.get_default_config(), **config},
-            storage,
-            Resource(name),
-            context,
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load(ROOT / "build" / "spacy_pipeline")
+
+
+def message(nlp, text, intent=None):
+    tokens = [Token(t.text, t.idx, lemma=t.lemma_) for t in nlp(text)]
+    data = {TEXT: text, **({"intent": intent} if intent else {})}
+    result = Message(data=data)
+    result.set(TOKENS_NAMES[TEXT], tokens)
+    return result
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory):
+    return LocalModelStorage(tmp_path_factory.mktemp("storage"))
+
+
+@pytest.fixture(scope="module")
+def trained(nlp, storage):
+    classifier = TfidfIntentClassifier.create(
+        {**TfidfIntentClassifier.get_default_config(), "clause_confidence": 0.4},
+        storage,
+        Resource("classifier"),
+        ExecutionContext(GraphSchema({})),
+    )
+    examples = [message(nlp, text, intent) for intent, texts in EXAMPLES.items() for text in texts]
+    classifier.train(TrainingData(examples))
+    return classifier
+
+
+def classify(classifier, nlp, text):
+    parsed = message(nlp, text)
+    classifier.process([parsed])
+    return parsed
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("which office handles it", "ask_department"),
+        ("is there a fee?", "ask_fees"),
+        ("我的社保卡丢了", "report_lost_card"),
+        ("我的社保卡丟了", "report_lost_card"),
+    ],
+)  # Traditional 丟
+def test_questions_are_classified_from_their_normalised_words(trained, nlp, text, intent):
+    assert classify(trained, nlp, text).get("intent")["name"] == intent
+
+
+@pytest.mark.parametrize(
+    "text, questions",
+    [
+        ("Which office, and is there a fee?", ["ask_department", "ask_fees"]),
+        ("is there a fee? and where do I apply?", ["ask_fees", "ask_department"]),
+        ("去哪里办，要不要交钱？", ["ask_department", "ask_fees"]),
+        ("I lost my card, how much is a new one?", ["report_lost_card", "ask_fees"]),
+    ],
+)
+def test_a_message_asking_two_things_gets_both_in_the_order_asked(trained, nlp, text, questions):
+    parsed = classify(trained, nlp, text)
+    assert parsed.get(QUESTIONS) == questions
+    assert parsed.get("intent")["name"] == questions[0]
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("I live in Chengdu. Where do I apply?", "ask_department"),
+        ("hi, is there a fee?", "ask_fees"),
+        ("我在成都，去哪里办", "ask_department"),
+    ],
+)
+def test_a_place_or_a_greeting_before_one_question_leaves_the_message_to_the_question(
+    trained, nlp, text, intent
+):
+    parsed = classify(trained, nlp, text)
+    assert parsed.get("intent")["name"] == intent
+    assert not parsed.get(QUESTIONS)
+
+
+def test_a_story_around_one_question_is_not_a_second_question(trained, nlp):
+    parsed = classify(
+        trained,
+        nlp,
+        "I started a new job in March. My boss says everyone has one. Which office do I go to?",
+    )
+    assert len(parsed.get(QUESTIONS) or [parsed.get("intent")["name"]]) == 1
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!", "😀"])
+def test_a_message_without_words_gets_no_intent_instead_of_a_crash(trained, nlp, text):
+    parsed = classify(trained, nlp, text)
+    assert parsed.get("intent")["name"] is None or parsed.get("intent")["confidence"] < 0.5
+
+
+def test_the_trained_classifier_loads_back_and_answers_the_same(trained, nlp, storage):
+    loaded = TfidfIntentClassifier.load(
+        TfidfIntentClassifier.get_default_config(),
+        storage,
+        Resource("classifier"),
+        ExecutionContext(GraphSchema({})),
+    )
+    for text in ["which office handles it", "补卡多少钱", "hello"]:
+        assert classify(loaded, nlp, text).get("intent") == classify(trained, nlp, text).get(
+            "intent"
         )
-        for name, config in [
-            ("words", {"ngram_range": [1, 2]}),
-            ("chars", {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}),
-        ]
-    ]
-    data = TrainingData(
-        [Message.build(text, intent) for intent, texts in EXAMPLES.items() for text in texts]
-    )
-    tokenizer.process_training_data(data)
-    for featurizer in featurizers:
-        featurizer.train(data)
-        featurizer.process_training_data(data)
-
-    def featurize(text):
-        message = Message(data={TEXT: text})
-        tokenizer.process([message])
-        for featurizer in featurizers:
-            featurizer.process([message])
-        return message
-
-    return storage, context, data, featurize
 
 
-def test_a_row_is_what_rasas_classifier_builds(pipeline):
-    _, _, _, featurize = pipeline
-    message = featurize("where is my lost card, what number do I call")
-    # A dense sentence feature as well, as a SpacyFeaturizer would add: it comes last.
-    message.add_features(Features(np.array([[0.5, -1.0]]), FEATURE_TYPE_SENTENCE, TEXT, "dense"))
-    ours = sentence_row(message)
-    rasas = LogisticRegressionClassifier._create_X(None, [message])
-    assert ours.shape == rasas.shape
-    assert (ours != rasas).nnz == 0
-
-
-def test_trained_classifier_names_the_intent_and_ranks_the_others(pipeline):
-    storage, context, data, featurize = pipeline
-    classifier = TfidfIntentClassifier.create(
-        TfidfIntentClassifier.get_default_config(), storage, Resource("clf"), context
-    )
-    classifier.train(data)
-    lost, number = featurize("I have lost the card"), featurize("the phone number to call")
-    classifier.process([lost, number])
-    assert lost.get("intent")["name"] == "report_lost_card"
-    assert number.get("intent")["name"] == "ask_hotline"
-    ranking = [entry["name"] for entry in number.get("intent_ranking")]
-    assert sorted(ranking) == sorted(EXAMPLES)
-
-
-def test_a_message_without_features_gets_no_intent_instead_of_a_crash(pipeline):
-    storage, context, data, featurize = pipeline
-    classifier = TfidfIntentClassifier.create(
-        TfidfIntentClassifier.get_default_config(), storage, Resource("clf"), context
-    )
-    classifier.train(data)
-    empty, lost = Message(data={TEXT: ""}), featurize("I lost my card")
-    classifier.process([empty, lost])
-    assert empty.get("intent") == {"name": None, "confidence": 0.0}
-    assert empty.get("intent_ranking") == []
-    assert lost.get("intent")["name"] == "report_lost_card"
+def test_a_saved_model_holding_an_untrusted_type_is_refused(trained, storage, tmp_path):
+    bad_storage = LocalModelStorage(tmp_path)
+    with bad_storage.write_to(Resource("classifier")) as folder:
+        sio.dump(
+            {"pipeline": trained.pipeline, "extra": TfidfIntentClassifier},
+            folder / "classifier.skops",
+        )
+    with pytest.raises(ValueError, match="not trusted"):
+        TfidfIntentClassifier.load(
+            {}, bad_storage, Resource("classifier"), ExecutionContext(GraphSchema({}))
+        )
