@@ -21,7 +21,7 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from evaluation.nlu import TEST_SETS, read_examples
 from scripts.processes import ROOT
 
-TRAINING = {"en": ROOT / "data" / "nlu.yml", "zh": ROOT / "data" / "nlu_zh.yml"}
+TRAINING = {language: ROOT / "data" / "nlu" / language for language in ("en", "zh")}
 
 
 def texts_and_intents(paths: Iterable[Path]) -> Tuple[List[str], List[str]]:

@@ -26,7 +26,7 @@ def evaluations(agent):
 
 
 def training_sentences():
-    return [example.text for example in examples_of(sorted((ROOT / "data").rglob("nlu*.yml")))]
+    return [example.text for example in examples_of(sorted((ROOT / "data" / "nlu").rglob("*.yml")))]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
