@@ -1,7 +1,9 @@
 """Real Redis and PostgreSQL servers from Debian's packages, run from a folder of ours.
 
 Both can be stopped and started again on the same port and data, so that tests can
-take them away from a running cluster and bring them back.
+take them away from a running cluster and bring them back. `stop()` raises unless the
+server is really gone (nothing listens on its port any more): a test that takes a
+store away must not go on as if it had when it has not.
 """
 
 import getpass
@@ -25,6 +27,21 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listens on port {port}")
+
+
+def listening(port: int) -> bool:
+    """Whether a server accepts connections on 127.0.0.1:`port`."""
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for_port_closed(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not listening(port):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"port {port} still accepts connections after the server was stopped")
 
 
 class RedisServer:
@@ -55,16 +72,24 @@ class RedisServer:
         wait_for_port(self.port)
         return self
 
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        """Stop the server; raises if it was not running or still accepts connections."""
+        process = self.process
+        if process is None or process.poll() is not None:
+            raise RuntimeError(f"Redis on port {self.port} is not running: nothing to stop")
+        process.terminate()
+        process.wait(timeout=10)
+        wait_for_port_closed(self.port)
 
     def __enter__(self) -> "RedisServer":
         return self.start()
 
     def __exit__(self, *exc) -> None:
-        self.stop()
+        if self.running():
+            self.stop()
 
 
 def _postgres_bin(name: str) -> str:
@@ -87,13 +112,22 @@ class PostgresServer:
         )
         self.data = self.directory / "pgdata"
 
-    def _ctl(self, *args: str) -> None:
-        subprocess.run(
+    def _ctl(self, *args: str, check: bool = True) -> int:
+        done = subprocess.run(
             [*self.run_as, _postgres_bin("pg_ctl"), "-D", str(self.data), *args],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
+        if check and done.returncode != 0:
+            raise RuntimeError(
+                f"pg_ctl {' '.join(args)} failed ({done.returncode}): {done.stdout.strip()}"
+            )
+        return done.returncode
+
+    def running(self) -> bool:
+        """Whether the server of this data folder runs (`pg_ctl status`)."""
+        return self.data.exists() and self._ctl("status", check=False) == 0
 
     def start(self) -> "PostgresServer":
         if not self.data.exists():
@@ -145,15 +179,16 @@ class PostgresServer:
         return self
 
     def stop(self) -> None:
-        try:
-            self._ctl("-m", "fast", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass
+        """Stop the server (fast shutdown: sessions are ended); raises if that fails, if it
+        was not running, or if its port still accepts connections afterwards."""
+        self._ctl("-m", "fast", "-w", "stop")
+        wait_for_port_closed(self.port)
 
     def __enter__(self) -> "PostgresServer":
         return self.start()
 
     def __exit__(self, *exc) -> None:
-        self.stop()
+        if self.running():
+            self.stop()
         if self.run_as:
             shutil.rmtree(self.directory, ignore_errors=True)

@@ -108,7 +108,7 @@ def new_bot_messages(page, text):
     return page.locator("#sscard-messages .sscard-msg.bot:not([data-seen])").filter(has_text=text)
 
 
-def test_english_greeting_menu_and_a_quick_reply(page, knowledge):
+def test_english_greeting_menu_and_a_quick_reply(page, knowledge, tmp_path):
     say(page, "hello")
     expect(new_bot_messages(page, knowledge.messages.greet.en)).to_have_count(1)
     menu = [knowledge.topics[topic].label.en for topic in knowledge.menu]
@@ -124,7 +124,8 @@ def test_english_greeting_menu_and_a_quick_reply(page, knowledge):
         page.locator(".sscard-quick-reply", has_text=knowledge.topics["lost_card"].label.en)
     ).to_have_count(0)
     expect(page.locator(".sscard-quick-reply").first).to_be_visible()
-    page.screenshot(path="/tmp/widget.png")
+    # Kept with the test's own files (pytest's basetemp), for a look after a failing run.
+    page.screenshot(path=str(tmp_path / "widget.png"))
 
 
 def test_chinese_lost_card_and_a_quick_reply(page):

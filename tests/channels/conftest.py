@@ -78,6 +78,16 @@ class SigningKey:
 
 
 BOT_FRAMEWORK_KEY = SigningKey("test-key-1")
+# What Microsoft's token service hands the bot for its replies (client credentials).
+BOT_FRAMEWORK_ACCESS_TOKEN = "stand-in-bot-framework-access-token"
+
+
+def messenger_send_api(path, body):
+    """Graph API's Send API: the message id of what was sent (sender actions have none)."""
+    recipient = body.get("recipient", {}).get("id")
+    if "message" in body:
+        return 200, {"recipient_id": recipient, "message_id": f"m_{len(str(body))}"}
+    return 200, {"recipient_id": recipient}
 
 
 @pytest.fixture(scope="session")
@@ -103,14 +113,30 @@ def standin():
     server.on(
         "/botframework/keys", lambda path, body: (200, {"keys": [BOT_FRAMEWORK_KEY.public_jwk]})
     )
+    # Reached through the stand-in as HTTPS proxy (`StandIn.intercept_https`).
+    server.on("https://graph.facebook.com/", messenger_send_api)
+    server.on(
+        "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token",
+        lambda path, body: (
+            200,
+            {
+                "token_type": "Bearer",
+                "expires_in": 3600,
+                "access_token": BOT_FRAMEWORK_ACCESS_TOKEN,
+            },
+        ),
+    )
     yield server
     server.close()
 
 
 @pytest.fixture(scope="session")
-def platform_env(standin):
+def platform_env(standin, tmp_path_factory):
     return {
         **PLATFORM_ENV,
+        # Messenger's and Bot Framework's clients reach graph.facebook.com and
+        # login.microsoftonline.com at fixed addresses: through the stand-in instead.
+        **standin.intercept_https(tmp_path_factory.mktemp("standin-tls")),
         "TELEGRAM_API_URL": standin.url,
         "SLACK_API_URL": standin.url,
         "BOTFRAMEWORK_OPENID_URL": standin.url + "/botframework/openid",

@@ -1,5 +1,6 @@
 """Slack, Messenger and Bot Framework requests in each platform's format: signed ones are
-answered, forged or unsigned ones refused."""
+answered (the reply reaches the platform's API, here the stand-in), forged or unsigned ones
+refused."""
 
 import hashlib
 import hmac
@@ -8,7 +9,12 @@ import time
 
 import requests
 
-from tests.channels.conftest import BOT_FRAMEWORK_KEY, PLATFORM_ENV, SigningKey
+from tests.channels.conftest import (
+    BOT_FRAMEWORK_ACCESS_TOKEN,
+    BOT_FRAMEWORK_KEY,
+    PLATFORM_ENV,
+    SigningKey,
+)
 from tests.channels.standin import wait_for
 
 
@@ -127,10 +133,19 @@ def test_an_unsigned_messenger_event_is_refused(platform_assistant):
     assert platform_assistant.user_texts("FB200") == []
 
 
-# Messenger and Bot Framework replies go to Facebook's and Microsoft's servers, which
-# this machine cannot reach (their clients take no other address), so for signed
-# requests these tests check that the webhook accepts them where it refuses forged ones.
-def test_a_signed_messenger_event_is_accepted(platform_assistant):
+def sent_to(standin, path_part, recipient):
+    """Bodies the assistant sent through the stand-in for `path_part` to `recipient`."""
+    return [
+        r["body"]
+        for r in standin.received(path_part)
+        if r["body"].get("recipient", {}).get("id") == recipient
+    ]
+
+
+# Messenger's client posts to graph.facebook.com and Bot Framework's fetches its token
+# from login.microsoftonline.com, addresses they take from no setting: the assistant
+# reaches them through the stand-in as its HTTPS proxy (conftest, `intercept_https`).
+def test_a_signed_messenger_event_is_answered_through_the_send_api(platform_assistant, standin):
     body = json.dumps(messenger_event("FB201", "what documents do I need?"))
     signature = (
         "sha1="
@@ -144,8 +159,18 @@ def test_a_signed_messenger_event_is_accepted(platform_assistant):
         headers={"Content-Type": "application/json", "X-Hub-Signature": signature},
         timeout=60,
     )
-    # Past the signature check; what follows (the reply to Facebook) fails offline.
-    assert answer.text != "not validated"
+    assert answer.status_code == 200 and answer.text == "success", answer.text
+    # The message reached Rasa: the conversation holds it.
+    assert platform_assistant.user_texts("FB201") == ["what documents do I need?"]
+    # And the answer went back to the user through the Send API, with the page's token.
+    messages = wait_for(
+        lambda: [b for b in sent_to(standin, "graph.facebook.com/", "FB201") if "message" in b]
+    )
+    assert any("hukou" in json.dumps(m["message"]).lower() for m in messages), messages
+    sends = [r for r in standin.received("graph.facebook.com/") if "/me/messages" in r["path"]]
+    assert all(
+        "access_token=" + PLATFORM_ENV["FACEBOOK_PAGE_ACCESS_TOKEN"] in r["path"] for r in sends
+    )
 
 
 def bot_framework_activity(user: str, text: str, service_url: str) -> dict:
@@ -171,7 +196,7 @@ def test_a_bot_framework_activity_without_a_valid_token_is_refused(platform_assi
     assert platform_assistant.user_texts("BF300") == []
 
 
-def test_a_bot_framework_activity_signed_with_the_published_key_is_accepted(
+def test_a_bot_framework_activity_signed_with_the_published_key_is_answered(
     platform_assistant, standin
 ):
     token = BOT_FRAMEWORK_KEY.token(PLATFORM_ENV["BOTFRAMEWORK_APP_ID"])
@@ -182,7 +207,29 @@ def test_a_bot_framework_activity_signed_with_the_published_key_is_accepted(
         headers={"Authorization": f"Bearer {token}"},
         timeout=60,
     )
-    assert answer.status_code == 200
+    assert answer.status_code == 200 and answer.text == "success", answer.text
+    # The message reached Rasa: the conversation holds it.
+    assert platform_assistant.user_texts("BF301") == ["I lost my card"]
+    # The answer was posted to the conversation at the activity's serviceUrl, with the
+    # token the bot obtained from Microsoft's token service for its app id and password.
+    replies = wait_for(
+        lambda: [
+            r
+            for r in standin.received("/v3/conversations/conv-BF301/activities")
+            if r["method"] == "POST"
+        ]
+    )
+    assert any("report" in json.dumps(r["body"]).lower() for r in replies), replies
+    assert all(
+        r["headers"].get("Authorization") == f"Bearer {BOT_FRAMEWORK_ACCESS_TOKEN}" for r in replies
+    )
+    assert all(r["body"]["recipient"] == {"id": "BF301"} for r in replies)
+    token_requests = standin.received("login.microsoftonline.com/")
+    assert token_requests and all(
+        r["body"].get("client_id") == PLATFORM_ENV["BOTFRAMEWORK_APP_ID"]
+        and r["body"].get("client_secret") == PLATFORM_ENV["BOTFRAMEWORK_APP_PASSWORD"]
+        for r in token_requests
+    )
 
 
 def test_a_bot_framework_token_signed_by_another_key_is_refused(platform_assistant, standin):
