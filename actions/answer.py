@@ -3,12 +3,14 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import read_turn, respond
 from components.questions import QUESTIONS
 from knowledge import Reply, load_knowledge
+
+RESTART = "restart"
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
@@ -43,4 +45,6 @@ class ActionAnswer(Action):
         )
         reply, slots = respond(knowledge, turn)
         send(dispatcher, reply)
+        if turn.intent == RESTART:
+            return [Restarted()]  # forget the conversation, as /restart asks
         return [SlotSet(name, value) for name, value in slots.items()]

@@ -19,7 +19,8 @@ from sanic.response import HTTPResponse
 # far below what would slow the NLU pipeline.
 MAX_MESSAGE_CHARS = 20_000
 MAX_BODY_BYTES = 256 * 1024
-SENDER_ID = re.compile(r"^[A-Za-z0-9_.:@\-]{1,128}$")
+# \Z, not $: "$" also matches before a final newline, which would let "alice\n" through.
+SENDER_ID = re.compile(r"\A[A-Za-z0-9_.:@\-]{1,128}\Z")
 
 
 class WebhookError(Exception):

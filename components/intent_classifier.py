@@ -99,6 +99,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "max_iter": 2000,
             "word_ngrams": [1, 2],
             "char_ngrams": [1, 4],
+            # An n-gram seen in one training example only is noise more often than signal
+            # (and twice the features to fit): on the development sets, as accurate, twice as fast.
+            "min_df": 2,
             # A clause must be this sure of a card question for the message to ask it.
             "clause_confidence": 0.5,
             "random_state": 42,

@@ -153,6 +153,7 @@ class Messages(BaseModel, extra=Extra.forbid):
     role_hukou: Localized
     role_residence: Localized
     region_prompt: Localized
+    restarted: Localized
     service_unavailable: Localized
     related_heading: Localized
     law_heading: Localized

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Set
 
 from channels.platforms import compose
 from scripts.wait_ready import wait_ready
@@ -17,10 +17,19 @@ MODEL = ROOT / "models" / "sscard.tar.gz"
 BIN = Path(sys.executable).parent
 
 
+_handed_out: Set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port free now and not handed out before by this process (the system can give the
+    same free port twice when nothing has bound it in between)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def quiet_environment(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:

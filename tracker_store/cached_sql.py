@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, Optional, Text
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -89,6 +89,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         engine: sa.engine.Engine = self.engine  # type: ignore[has-type]  # set by Rasa
         if engine.dialect.name == "sqlite":
             self._keep_sqlite_connection_open()
+        else:
+            self._check_connections_before_use()
+
+    def _check_connections_before_use(self) -> None:
+        """Test a pooled connection before each use (SQLAlchemy's pre-ping) and replace it
+        if the server has dropped it. Without it, after the database server restarts every
+        worker's next turn fails on a dead connection; Rasa's fail-safe store then starts a
+        new, empty session, which hides the conversation stored before the outage."""
+        engine: sa.engine.Engine = self.engine  # type: ignore[has-type]  # set by Rasa
+        url = engine.url
+        engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _keep_sqlite_connection_open(self) -> None:
         """One open connection per thread instead of one per query (SQLAlchemy's default

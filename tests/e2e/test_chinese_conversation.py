@@ -34,7 +34,7 @@ def test_a_chinese_conversation_with_region_and_follow_ups(assistant, knowledge)
 
     refined = reply(assistant, sender, "我在成都")
     assert "成都市人力资源和社会保障局" in refined["text"]
-    assert refined["custom"]["region"] == "chengdu"
+    assert refined["custom"]["region"] == "510100"
 
     law = reply(assistant, sender, "法律依据是什么")
     assert knowledge.law.articles["58"].text.zh in law["text"]

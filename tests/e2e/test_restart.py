@@ -33,8 +33,8 @@ def test_the_remembered_region_survives_a_restart(tmp_path, knowledge):
         rasa = start_rasa(rasa_port, endpoints, tmp_path, name="rasa-restarted")
         ensure_ready([f"http://127.0.0.1:{rasa_port}/webhooks/rest/"], [rasa])
         reply = assistant.say(sender, "which department handles the card?")
-        assert reply[0]["custom"]["region"] == "wuhan"
-        assert knowledge.regions.get("wuhan").bureau_en in reply[0]["text"]
+        assert reply[0]["custom"]["region"] == "420100"
+        assert knowledge.regions.get("420100").bureau_en in reply[0]["text"]
     finally:
         rasa.stop()
         actions.stop()
