@@ -106,7 +106,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def _keep_sqlite_connection_open(self) -> None:
         """One open connection per thread instead of one per query (SQLAlchemy's default
         for SQLite files): opening a WAL database costs more than the write itself."""
-        engine: sa.engine.Engine = self.engine  # type: ignore[has-type]  # set by Rasa
+        engine: sa.engine.Engine = self.engine
         url = engine.url
         engine.dispose()
         self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
