@@ -97,6 +97,9 @@ class Messages(BaseModel, extra=Extra.forbid):
     related_heading: Localized
     law_heading: Localized
     article_summary: Localized
+    voice_unrecognised: Localized
+    image_message: Localized
+    location_message: Localized
 
 
 class ConversationFile(BaseModel, extra=Extra.forbid):
