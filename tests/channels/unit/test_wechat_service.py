@@ -141,6 +141,17 @@ def test_an_unreachable_api_is_logged_not_raised(caplog):
     assert "could not be reached" in caplog.text
 
 
+def test_an_unreachable_token_store_is_logged_not_raised(wechat_api, caplog):
+    class RedisDown(ExpiringMemoryStorage):
+        def get(self, key, default=None):
+            raise ConnectionError("Redis is down")
+
+    api, url = wechat_api
+    with caplog.at_level(logging.WARNING, logger="channels.wechat_service"):
+        assert send(service(url, RedisDown()), new_openid(), "x") is False
+    assert "could not be sent" in caplog.text
+
+
 def test_without_an_app_secret_there_is_no_customer_service():
     assert CustomerService.from_credentials({"token": "t", "app_id": APP_ID}) is None
     assert CustomerService.from_credentials({"app_id": APP_ID, "app_secret": "s"}) is not None
