@@ -206,4 +206,7 @@ class CustomerService:
             except requests.RequestException as error:
                 logger.warning("WeChat's API could not be reached for %s: %s", openid, error)
                 return False
+            except Exception:  # the token's store (Redis) is down, or WeChat answered nonsense
+                logger.exception("A customer-service message for %s could not be sent", openid)
+                return False
         return True
