@@ -16,7 +16,7 @@ PYTEST := $(ENV) pytest -q -p no:cacheprovider
 
 .PHONY: help venv spacy train run run-cluster test lint typecheck test-unit test-data test-package \
 	test-nlu test-stories test-e2e test-channels test-browser test-cluster bench lock clean \
-	regions pinyin-data knowledge-stats evaluate \
+	regions pinyin-data knowledge-stats evaluate wechat-menu \
 	packages-test packages-run packages-run-cluster
 
 help: ## List the commands
@@ -55,6 +55,9 @@ run: packages-run $(MODEL) ## Start the assistant (chat page on :8080, webhooks 
 
 run-cluster: packages-run-cluster $(MODEL) ## Start the scale-out profile (nginx, 2 Rasa x 2 workers, PostgreSQL, Redis)
 	$(ENV) python -m scripts.cluster
+
+wechat-menu: $(STAMP) ## Push channels/wechat_menu.yml as the Official Account's menu (WECHAT_APP_ID, WECHAT_APP_SECRET)
+	$(ENV) python -m channels.wechat_menu
 
 test: packages-test lint typecheck test-unit test-data test-package test-nlu test-stories test-e2e \
 	test-channels test-browser test-cluster ## Run every test, cheapest first

@@ -58,7 +58,7 @@ def apologize_when_silent(
         except Exception:
             logger.exception("The turn of %s failed; apologising", message.sender_id)
         if not recording.spoke:
-            language = reply_language(message.text or "", None, None)
+            language = reply_language(message.text or "", None, None, message.input_channel)
             apology = load_knowledge().message("service_unavailable", language)
             recording.spoke = True
             await recording.inner.send_response(

@@ -159,6 +159,9 @@ class Messages(BaseModel, extra=Extra.forbid):
     law_heading: Localized
     law_heading_other_language: Localized
     article_summary: Localized
+    voice_unrecognised: Localized
+    image_message: Localized
+    location_message: Localized
 
 
 class ConversationFile(BaseModel, extra=Extra.forbid):

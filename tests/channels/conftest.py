@@ -1,5 +1,6 @@
 """One running assistant with every messaging platform switched on, and the platforms'
-outbound APIs replaced by a local stand-in."""
+outbound APIs replaced by a local stand-in. Its answers to conversations whose sender id
+contains SLOW take SLOW_SECONDS longer (tests/servers.py SlowActions)."""
 
 import json
 import time
@@ -12,7 +13,9 @@ from tests.servers import running_assistant
 # Test-only secrets: the same values a platform's console would hand out.
 PLATFORM_ENV = {
     "WECHAT_TOKEN": "wechat-test-token",
-    "WECHAT_APP_ID": "gh_test_account",
+    # Encrypted mode (安全模式 and 兼容模式) on; no AppSecret: no customer-service API.
+    "WECHAT_APP_ID": "wx0123456789abcdef",
+    "WECHAT_ENCODING_AES_KEY": "P9Ryxdfxi6xNJPYLUL8kNm7U+fj0inX7KGhMSCmkSWs",
     "TELEGRAM_TOKEN": "123456:TEST-token",
     "TELEGRAM_BOT_NAME": "sscard_test_bot",
     "TELEGRAM_WEBHOOK_URL": "https://example.invalid/webhooks/telegram/webhook",
@@ -25,6 +28,8 @@ PLATFORM_ENV = {
     "BOTFRAMEWORK_APP_ID": "00000000-0000-0000-0000-000000000000",
     "BOTFRAMEWORK_APP_PASSWORD": "botframework-test-password",
 }
+SLOW = "Slow"
+SLOW_SECONDS = 6.0
 TELEGRAM_BOT = {
     "id": 1,
     "is_bot": True,
@@ -146,5 +151,10 @@ def platform_env(standin, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def platform_assistant(tmp_path_factory, platform_env, standin):
-    with running_assistant(tmp_path_factory.mktemp("platforms"), env=platform_env) as running:
+    with running_assistant(
+        tmp_path_factory.mktemp("platforms"),
+        env=platform_env,
+        slow_senders=SLOW,
+        slow_seconds=SLOW_SECONDS,
+    ) as running:
         yield running

@@ -1,8 +1,11 @@
-"""Telegram updates in the Bot API's format, posted to the running assistant."""
+"""Telegram updates in the Bot API's format, posted to the running assistant: the secret
+token, quick replies as an inline keyboard, pressed buttons (RasaHQ/rasa#4041)."""
+
+import json
 
 import requests
 
-from tests.channels.conftest import PLATFORM_ENV
+from tests.channels.conftest import PLATFORM_ENV, TELEGRAM_BOT
 from tests.channels.standin import wait_for
 
 WEBHOOK = "/webhooks/telegram/webhook"
@@ -56,3 +59,70 @@ def test_a_forged_update_is_refused_and_not_answered(platform_assistant, standin
         )
     assert platform_assistant.user_texts("7002") == []
     assert sent_to(standin, 7002) == []
+
+
+def keyboards(replies):
+    return [
+        json.loads(r["reply_markup"])["inline_keyboard"] for r in replies if "reply_markup" in r
+    ]
+
+
+def test_quick_replies_are_an_inline_keyboard_one_button_a_row_within_telegrams_limits(
+    platform_assistant, standin, knowledge
+):
+    assert post(platform_assistant, update(7003, "what documents do I need?")).status_code == 200
+    (keyboard,) = wait_for(lambda: keyboards(sent_to(standin, 7003)))
+    related = knowledge.answer("materials", "en").buttons
+    assert [row[0]["text"] for row in keyboard] == [button.title for button in related]
+    assert all(len(row) == 1 for row in keyboard)
+    assert all(len(row[0]["callback_data"].encode()) <= 64 for row in keyboard)
+
+
+def callback_query(chat_id: int, query_id: str, data: str) -> dict:
+    return {
+        "update_id": chat_id + 1,
+        "callback_query": {
+            "id": query_id,
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Li"},
+            "chat_instance": "-1",
+            "data": data,
+            "message": {
+                "message_id": 2,
+                "date": 1700000000,
+                "text": "…",
+                "chat": {"id": chat_id, "type": "private", "first_name": "Li"},
+                "from": TELEGRAM_BOT,
+            },
+        },
+    }
+
+
+def test_a_pressed_button_is_acknowledged_and_answered_as_its_topic(
+    platform_assistant, standin, knowledge
+):
+    assert post(platform_assistant, update(7004, "社保卡丢了怎么办")).status_code == 200
+    (keyboard,) = wait_for(lambda: keyboards(sent_to(standin, 7004)))
+    hotline = [row[0] for row in keyboard if row[0]["text"] == knowledge.topics["hotline"].label.zh]
+    assert hotline, keyboard
+    pressed = callback_query(7004, "cbq-7004", hotline[0]["callback_data"])
+    assert post(platform_assistant, pressed).status_code == 200
+    acknowledged = [
+        r["body"]
+        for r in standin.received("/answerCallbackQuery")
+        if r["body"].get("callback_query_id") == "cbq-7004"
+    ]
+    assert len(acknowledged) == 1
+    answer = knowledge.topics["hotline"].answer.zh.split("\n\n")[0]
+    assert wait_for(lambda: any(answer in r["text"] for r in sent_to(standin, 7004)))
+    assert platform_assistant.user_intents("7004")[-1] == knowledge.topics["hotline"].intent
+
+
+def test_a_forged_button_press_is_refused_and_not_acknowledged(platform_assistant, standin):
+    pressed = callback_query(7005, "cbq-7005", "/ask_hotline")
+    assert post(platform_assistant, pressed, secret="guessed-secret").status_code == 403
+    assert not [
+        r
+        for r in standin.received("/answerCallbackQuery")
+        if r["body"].get("callback_query_id") == "cbq-7005"
+    ]
+    assert platform_assistant.user_texts("7005") == []
