@@ -9,7 +9,8 @@ so are two that differ by a typo or one short word.
 
 import re
 import unicodedata
-from typing import Dict, Iterable, List, Tuple
+from pathlib import Path
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from opencc import OpenCC
 from rapidfuzz import fuzz, process
@@ -17,6 +18,8 @@ from rapidfuzz import fuzz, process
 LEAK_SIMILARITY = 90.0
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Rasa's entity markup in a training line: [words](entity) or [words]{...}.
+_MARKUP = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
 _TO_SIMPLIFIED = OpenCC("t2s")
 
 
@@ -43,3 +46,51 @@ def near_duplicates(
         if match:
             leaked.append((text, originals[match[0]], match[1]))
     return leaked
+
+
+def drop_from_training(training_root: Path, held_out: Sequence[str]) -> int:
+    """Remove from the training files every example that is (nearly) a held-out sentence;
+    how many were removed. The held-out sets stay as they are."""
+    removed = 0
+    for path in sorted(training_root.rglob("*.yml")):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = []
+        for line in lines:
+            stripped = line.strip()
+            if stripped.startswith("- ") and near_duplicates(
+                [_MARKUP.sub(r"\1", stripped[2:])], held_out
+            ):
+                removed += 1
+                continue
+            kept.append(line)
+        path.write_text("".join(kept), encoding="utf-8")
+    return removed
+
+
+def main() -> None:
+    """python -m evaluation.leaks [--drop]: list the training examples that are (nearly)
+    sentences of the test or development sets; --drop removes them from data/nlu/."""
+    import argparse
+
+    from evaluation.nlu import LANGUAGES, ROOT, dev_set_files, examples_of, test_set_files
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--drop", action="store_true")
+    args = parser.parse_args()
+    held_out = [
+        e.text
+        for language in LANGUAGES
+        for e in examples_of([*test_set_files(language), *dev_set_files(language)])
+    ]
+    training = ROOT / "data" / "nlu"
+    leaked = near_duplicates(
+        held_out, [e.text for e in examples_of(sorted(training.rglob("*.yml")))]
+    )
+    for test, train, score in leaked:
+        print(f"{score:5.1f}  {test!r} ~ {train!r}")
+    if args.drop:
+        print(f"{drop_from_training(training, held_out)} training examples removed")
+
+
+if __name__ == "__main__":
+    main()
