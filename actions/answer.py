@@ -10,8 +10,6 @@ from actions.conversation import read_turn, respond
 from components.questions import QUESTIONS
 from knowledge import Reply, load_knowledge
 
-RESTART = "restart"
-
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     """Send a reply; `answer` travels as message metadata and the REST channels put it in `custom`."""
@@ -45,6 +43,20 @@ class ActionAnswer(Action):
         )
         reply, slots = respond(knowledge, turn)
         send(dispatcher, reply)
-        if turn.intent == RESTART:
-            return [Restarted()]  # forget the conversation, as /restart asks
         return [SlotSet(name, value) for name, value in slots.items()]
+
+
+class ActionRestart(Action):
+    """Rasa's /restart, which forgets the conversation, saying so (Rasa's own says nothing
+    unless the domain has an utter_restart response, and the channel would then apologise
+    for an outage)."""
+
+    def name(self) -> Text:
+        return "action_restart"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language = tracker.get_slot("language") or "en"
+        send(dispatcher, load_knowledge().message("restarted", language))
+        return [Restarted()]

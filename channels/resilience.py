@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 # well under a second.
 REPLY_DEADLINE_SECONDS = float(os.environ.get("REPLY_DEADLINE_SECONDS", "10"))
 
+SESSION_START = "/session_start"
+
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -51,18 +53,24 @@ def apologize_when_silent(
         recording = RecordingOutputChannel(message.output_channel)
         message.output_channel = recording
         turn = asyncio.ensure_future(on_new_message(message))
+        failed = True
         try:
             await asyncio.wait_for(asyncio.shield(turn), deadline)
+            failed = False
         except asyncio.TimeoutError:
             logger.warning("No reply to %s within %.0fs; apologising", message.sender_id, deadline)
         except Exception:
             logger.exception("The turn of %s failed; apologising", message.sender_id)
         if not recording.spoke:
             language = reply_language(message.text or "", None, None, message.input_channel)
-            apology = load_knowledge().message("service_unavailable", language)
+            # Rasa's /session_start starts a session and says nothing by design: a greeting,
+            # not the apology for an outage.
+            starts_a_session = not failed and (message.text or "").strip() == SESSION_START
+            key = "greet" if starts_a_session else "service_unavailable"
+            reply = load_knowledge().message(key, language)
             recording.spoke = True
             await recording.inner.send_response(
-                message.sender_id, {"text": apology.text, "answer": apology.data}
+                message.sender_id, {"text": reply.text, "answer": reply.data}
             )
 
     return handle

@@ -81,6 +81,10 @@ class Topic(BaseModel, extra=Extra.forbid):
             raise ValueError("a topic needs at least one answer sentence")
         return value
 
+    def answer_text(self, language: str) -> str:
+        """The answer's sentences as the paragraph the reply shows (before any list)."""
+        return ("" if language == "zh" else " ").join(s.get(language) for s in self.answer)
+
     def statements(self) -> List[Statement]:
         """Every sentence of the topic."""
         return [*self.answer, *self.items, *self.caveat, *self.follow_up.values()]

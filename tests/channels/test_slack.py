@@ -76,7 +76,7 @@ def test_retries_of_an_event_are_answered_once(platform_assistant, standin, know
     for answer in retries:
         assert answer.status_code == 200
         assert answer.headers.get("X-Slack-No-Retry") == "1"
-    answer = knowledge.topics["materials"].answer.en
+    answer = knowledge.topics["materials"].answer_text("en")
 
     def answers_posted():
         return [text for text in posted_to(standin, f"D{user}") if answer in text]

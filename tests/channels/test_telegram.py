@@ -112,7 +112,7 @@ def test_a_pressed_button_is_acknowledged_and_answered_as_its_topic(
         if r["body"].get("callback_query_id") == "cbq-7004"
     ]
     assert len(acknowledged) == 1
-    answer = knowledge.topics["hotline"].answer.zh.split("\n\n")[0]
+    answer = knowledge.topics["hotline"].answer_text("zh").split("\n\n")[0]
     assert wait_for(lambda: any(answer in r["text"] for r in sent_to(standin, 7004)))
     assert platform_assistant.user_intents("7004")[-1] == knowledge.topics["hotline"].intent
 

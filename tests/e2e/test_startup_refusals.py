@@ -23,7 +23,7 @@ def test_the_action_server_refuses_a_broken_knowledge_file(tmp_path):
     knowledge = tmp_path / "knowledge"
     shutil.copytree(DATA_DIR, knowledge)
     topics = yaml.safe_load((knowledge / "topics.yml").read_text(encoding="utf-8"))
-    del topics["topics"]["materials"]["answer"]["zh"]
+    del topics["topics"]["materials"]["answer"][0]["zh"]
     (knowledge / "topics.yml").write_text(
         yaml.safe_dump(topics, allow_unicode=True), encoding="utf-8"
     )
@@ -31,7 +31,7 @@ def test_the_action_server_refuses_a_broken_knowledge_file(tmp_path):
         start_action_server(free_port(), tmp_path, env={KNOWLEDGE_DIR_VARIABLE: str(knowledge)})
     )
     assert code != 0
-    assert "topics.yml" in log and "materials.answer.zh" in log
+    assert "topics.yml" in log and "materials.answer.0.zh" in log
 
 
 def test_the_action_server_starts_with_an_intact_copy(tmp_path):
