@@ -34,6 +34,8 @@ FIXES = (
     "strict_stores",
     "model_checksum",
     "sdk_plugins",
+    "handover",
+    "personal_data",
 )
 
 _installed: List[str] = []
