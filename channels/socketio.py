@@ -21,7 +21,7 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
-from channels.resilience import ApologizingChannel
+from channels.resilience import apologize_when_silent
 from operators.contact import ContactError, record_contact_request
 from operators.feedback import FeedbackError, read_rating, record_rating
 from rasa_fixes.socketio_session import SESSION_ID
@@ -52,8 +52,9 @@ def _message(
     return message
 
 
-class SocketIOInput(ApologizingChannel, RasaSocketIOInput):
-    """Rasa's socket.io channel, answering whole, taking ratings and left messages."""
+class SocketIOInput(RasaSocketIOInput):
+    """Rasa's socket.io channel, answering whole, apologising instead of staying silent,
+    taking ratings and left messages."""
 
     app: Any = None
 
@@ -62,9 +63,12 @@ class SocketIOInput(ApologizingChannel, RasaSocketIOInput):
         return AnswerSocketIOOutput(sio, self.bot_message_evt) if sio is not None else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        apologizing = apologize_when_silent(on_new_message)
+
+        # The answer channel first, then the apology's recording of it.
         async def answered_whole(message: UserMessage) -> Any:
             message.output_channel = AnswerSocketIOOutput(self.sio, self.bot_message_evt)
-            return await on_new_message(message)
+            return await apologizing(message)
 
         blueprint = super().blueprint(answered_whole)
         sio = self.sio
