@@ -124,3 +124,31 @@ def delete_conversations(engine: sa.engine.Engine, sender_ids: Iterable[str]) ->
     with engine.begin() as connection:
         for table in (handovers, contact_requests, feedback):
             connection.execute(table.delete().where(table.c.sender_id.in_(ids)))
+
+
+def engine_from_endpoints(path: str) -> sa.engine.Engine:
+    """An engine on the database the tracker store of an endpoints file names (SQLite,
+    PostgreSQL, ...), for the commands that work on stored conversations offline."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    config = read_endpoint_config(path, "tracker_store")
+    if config is None:
+        raise ValueError(f"{path}: no tracker_store")
+    kwargs = dict(config.kwargs)
+    url = SQLTrackerStore.get_db_url(
+        kwargs.get("dialect", "sqlite"),
+        config.url,
+        int(kwargs["port"]) if kwargs.get("port") else None,
+        str(kwargs.get("db", "rasa.db")),
+        kwargs.get("username"),
+        kwargs.get("password"),
+        kwargs.get("login_db"),
+        kwargs.get("query"),
+    )
+    return prepared(sa.create_engine(url))
+
+
+def has_events(engine: sa.engine.Engine) -> bool:
+    """Whether Rasa has written its `events` table into this database yet."""
+    return sa.inspect(engine).has_table("events")

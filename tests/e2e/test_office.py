@@ -58,7 +58,12 @@ def test_nothing_of_the_console_is_reachable_without_logging_in(office, method, 
     forged = {"sscard_console": "eyJhZ2VudCI6ICJsaSIsICJleHAiOiA5OTk5OTk5OTk5fQ==.00"}
     for cookies in ({}, forged):
         answer = requests.request(
-            method, office.console + path, json={}, headers={"X-Console": "1"}, cookies=cookies, timeout=30
+            method,
+            office.console + path,
+            json={},
+            headers={"X-Console": "1"},
+            cookies=cookies,
+            timeout=30,
         )
         assert answer.status_code == 401, (path, cookies)
 
@@ -70,10 +75,14 @@ def test_the_console_page_is_only_a_login_form_until_an_agent_logs_in(office):
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("agent, secret", [(AGENT, "wrong secret, long enough"), ("nobody", SECRET), (AGENT, "")])
+@pytest.mark.parametrize(
+    "agent, secret", [(AGENT, "wrong secret, long enough"), ("nobody", SECRET), (AGENT, "")]
+)
 def test_a_wrong_name_or_secret_is_refused(office, agent, secret):
     session = requests.Session()
-    answer = session.post(office.console + "login", data={"agent": agent, "secret": secret}, timeout=30)
+    answer = session.post(
+        office.console + "login", data={"agent": agent, "secret": secret}, timeout=30
+    )
     assert answer.status_code == 401
     assert not session.cookies
     assert session.get(office.console + "api/state", timeout=30).status_code == 401
@@ -108,17 +117,31 @@ def test_a_person_takes_a_callback_conversation_and_hands_it_back(office, knowle
     history = session.get(office.console + f"api/conversations/{sender}", timeout=30).json()
     assert history["history"][-1]["text"] == "what documents do I need?"
 
-    assert console_call(session, office, f"api/conversations/{sender}/reply", {"text": "Hello, this is Li."}).status_code == 200
-    replies = wait_for(lambda: [m for m in office.received(sender) if m["custom"].get("message") == "agent_reply"])
+    assert (
+        console_call(
+            session, office, f"api/conversations/{sender}/reply", {"text": "Hello, this is Li."}
+        ).status_code
+        == 200
+    )
+    replies = wait_for(
+        lambda: [m for m in office.received(sender) if m["custom"].get("message") == "agent_reply"]
+    )
     assert replies[0]["text"] == "Hello, this is Li." and replies[0]["custom"]["agent"] == AGENT
 
     assert console_call(session, office, f"api/conversations/{sender}/hand_back").status_code == 200
     assert sender not in queue(session, office)
     office.callback(sender, "what documents do I need?")
-    answered = wait_for(lambda: [m for m in office.received(sender) if m["custom"].get("topic") == "materials"])
+    answered = wait_for(
+        lambda: [m for m in office.received(sender) if m["custom"].get("topic") == "materials"]
+    )
     assert "Chengdu" in answered[0]["text"]
     # A conversation handed back is not the console's any more.
-    assert console_call(session, office, f"api/conversations/{sender}/reply", {"text": "late"}).status_code == 409
+    assert (
+        console_call(
+            session, office, f"api/conversations/{sender}/reply", {"text": "late"}
+        ).status_code
+        == 409
+    )
     console_call(session, office, "api/duty", {"on_duty": False})
 
 
@@ -127,9 +150,13 @@ def test_with_nobody_on_duty_the_user_gets_12333_and_the_bot_goes_on(office, kno
     office.callback(sender, "转人工")
     told = wait_for(lambda: office.received(sender))
     assert told[0]["custom"]["handover"] == "nobody"
-    assert "12333" in told[0]["text"] and knowledge.messages.leave_message_offer.zh in told[0]["text"]
+    assert (
+        "12333" in told[0]["text"] and knowledge.messages.leave_message_offer.zh in told[0]["text"]
+    )
     office.callback(sender, "社保卡丢了怎么办")
-    assert wait_for(lambda: [m for m in office.received(sender) if m["custom"].get("topic") == "lost_card"])
+    assert wait_for(
+        lambda: [m for m in office.received(sender) if m["custom"].get("topic") == "lost_card"]
+    )
 
 
 def test_the_synchronous_webhook_cannot_carry_a_person_s_replies(office, knowledge):
@@ -144,15 +171,22 @@ def test_the_synchronous_webhook_cannot_carry_a_person_s_replies(office, knowled
     assert sender not in queue(session, office)
     left = requests.post(
         f"{office.base}/webhooks/rest/contact",
-        json={"sender": sender, "question": "When will my card be ready?", "contact": "wang@example.org"},
+        json={
+            "sender": sender,
+            "question": "When will my card be ready?",
+            "contact": "wang@example.org",
+        },
         timeout=30,
     )
     assert left.status_code == 200 and left.json()["status"] == "stored"
-    assert [r["contact"] for r in rows(office, "SELECT contact FROM contact_requests WHERE sender_id = ?", sender)] == [
-        "wang@example.org"
-    ]
+    assert [
+        r["contact"]
+        for r in rows(office, "SELECT contact FROM contact_requests WHERE sender_id = ?", sender)
+    ] == ["wang@example.org"]
     bad = requests.post(
-        f"{office.base}/webhooks/rest/contact", json={"sender": sender, "question": "x", "contact": "soon"}, timeout=30
+        f"{office.base}/webhooks/rest/contact",
+        json={"sender": sender, "question": "x", "contact": "soon"},
+        timeout=30,
     )
     assert bad.status_code == 400
     console_call(session, office, "api/duty", {"on_duty": False})
@@ -168,10 +202,16 @@ def test_the_user_can_go_back_to_the_bot_while_waiting(office, knowledge):
     back = waiting[0]["buttons"][0]
     assert back["title"] == knowledge.messages.back_to_assistant.en
     office.callback(sender, back["payload"])
-    assert wait_for(lambda: [m for m in office.received(sender) if m["custom"].get("message") == "handover_cancelled"])
+    assert wait_for(
+        lambda: [
+            m for m in office.received(sender) if m["custom"].get("message") == "handover_cancelled"
+        ]
+    )
     assert sender not in queue(session, office)
     office.callback(sender, "how long does printing take?")
-    assert wait_for(lambda: [m for m in office.received(sender) if m["custom"].get("topic") == "printing_time"])
+    assert wait_for(
+        lambda: [m for m in office.received(sender) if m["custom"].get("topic") == "printing_time"]
+    )
     console_call(session, office, "api/duty", {"on_duty": False})
 
 
@@ -198,9 +238,15 @@ def test_ratings_from_the_rest_webhook_are_stored_with_the_answer_and_change_not
     url = f"{office.base}/webhooks/rest/feedback"
     up = requests.post(url, json={"sender": sender, "rating": "down"}, timeout=30)
     assert up.status_code == 200 and up.json()["topic"] == "materials"
-    stars = requests.post(url, json={"sender": sender, "stars": 5, "comment": "clear, thanks"}, timeout=30)
+    stars = requests.post(
+        url, json={"sender": sender, "stars": 5, "comment": "clear, thanks"}, timeout=30
+    )
     assert stars.status_code == 200
-    for bad in ({"sender": sender, "rating": "great"}, {"sender": sender, "stars": 9}, {"rating": "up"}):
+    for bad in (
+        {"sender": sender, "rating": "great"},
+        {"sender": sender, "stars": 9},
+        {"rating": "up"},
+    ):
         assert requests.post(url, json=bad, timeout=30).status_code == 400
     stored = rows(office, "SELECT * FROM feedback WHERE sender_id = ? ORDER BY id", sender)
     assert [(r["kind"], r["rating"], r["topic"], r["region"], r["language"]) for r in stored] == [
@@ -217,8 +263,15 @@ def test_ratings_from_the_rest_webhook_are_stored_with_the_answer_and_change_not
 def test_a_rating_button_s_payload_is_a_rating_not_a_turn(office, knowledge):
     sender = new_sender("button")
     office.say(sender, "社保卡丢了怎么办")
-    events_before = rows(office, "SELECT count(*) AS n FROM events WHERE sender_id = ?", sender)[0]["n"]
+    events_before = rows(office, "SELECT count(*) AS n FROM events WHERE sender_id = ?", sender)[0][
+        "n"
+    ]
     thanks = office.say(sender, '/feedback{"rating": 1}')
     assert [m["text"] for m in thanks] == [knowledge.messages.feedback_thanks.zh]
-    assert rows(office, "SELECT count(*) AS n FROM events WHERE sender_id = ?", sender)[0]["n"] == events_before
-    assert [r["topic"] for r in rows(office, "SELECT topic FROM feedback WHERE sender_id = ?", sender)] == ["lost_card"]
+    assert (
+        rows(office, "SELECT count(*) AS n FROM events WHERE sender_id = ?", sender)[0]["n"]
+        == events_before
+    )
+    assert [
+        r["topic"] for r in rows(office, "SELECT topic FROM feedback WHERE sender_id = ?", sender)
+    ] == ["lost_card"]

@@ -30,7 +30,9 @@ MASKED = ("110105********002X", "138****5678", CARD[:6] + "*" * (len(CARD) - 10)
 def office(tmp_path_factory):
     token = secrets.token_hex(16)
     log_dir = tmp_path_factory.mktemp("personal_data")
-    with running_office(log_dir, extra_args=["--enable-api", "--auth-token", token, "--debug"]) as running:
+    with running_office(
+        log_dir, extra_args=["--enable-api", "--auth-token", token, "--debug"]
+    ) as running:
         running.token = token
         yield running
 
@@ -38,12 +40,18 @@ def office(tmp_path_factory):
 @pytest.mark.parametrize(
     "text, topic, language",
     [
-        (f"My ID number is {CITIZEN_ID}, what materials do I need to apply for the card?", "materials", "en"),
+        (
+            f"My ID number is {CITIZEN_ID}, what materials do I need to apply for the card?",
+            "materials",
+            "en",
+        ),
         (f"我的手机号是{MOBILE}，社保卡丢了怎么办", "lost_card", "zh"),
         (f"I lost my social security card, my bank card is {CARD}", "lost_card", "en"),
     ],
 )
-def test_the_answer_says_no_personal_data_is_needed_and_never_repeats_it(office, knowledge, text, topic, language):
+def test_the_answer_says_no_personal_data_is_needed_and_never_repeats_it(
+    office, knowledge, text, topic, language
+):
     sender = f"pii-{uuid.uuid4().hex[:8]}"
     replies = office.say(sender, text)
     assert len(replies) == 1
