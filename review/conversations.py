@@ -63,7 +63,8 @@ def read_conversations(engine: sa.engine.Engine) -> List[Conversation]:
 
 
 def _by_sender(rows: Iterable) -> Iterable:
-    current, group = None, []
+    current: Optional[str] = None
+    group: List = []
     for row in rows:
         if row[0] != current and group:
             yield current, group
