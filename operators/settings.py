@@ -6,13 +6,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import List, Optional
 
+import pytz
 import yaml
 from pydantic import BaseModel, Extra, validator
-
-try:
-    from zoneinfo import ZoneInfo
-except ImportError:  # Python 3.8: the backport Rasa's dependencies bring
-    from backports.zoneinfo import ZoneInfo  # type: ignore[no-redef]
 
 SETTINGS_FILE = Path(__file__).with_name("settings.yml")
 SETTINGS_VARIABLE = "SSCARD_OPERATORS_FILE"
@@ -30,7 +26,11 @@ class OfficeHours(BaseModel, extra=Extra.forbid):
 
     @validator("timezone")
     def known_timezone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises for an unknown zone
+        # pytz carries its own zone data: images need no system tzdata.
+        try:
+            pytz.timezone(value)
+        except pytz.UnknownTimeZoneError:
+            raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
     @validator("days", each_item=True)
@@ -47,7 +47,7 @@ class OfficeHours(BaseModel, extra=Extra.forbid):
 
     def is_open(self, now: datetime) -> bool:
         """Whether staff answer chats at `now` (an aware datetime, any zone)."""
-        local = now.astimezone(ZoneInfo(self.timezone))
+        local = now.astimezone(pytz.timezone(self.timezone))
         if WEEKDAYS[local.weekday()] not in self.days or local.date() in self.closed_on:
             return False
         return self.open <= local.strftime("%H:%M") < self.close

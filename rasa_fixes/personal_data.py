@@ -40,7 +40,7 @@ def mask_message(message: UserMessage) -> None:
     metadata.pop(METADATA_KEY, None)
     if masked.kinds:
         metadata[METADATA_KEY] = list(masked.kinds)
-    message.metadata = metadata or message.metadata
+    message.metadata = metadata if metadata or message.metadata is not None else None
 
 
 async def _log_message(self: MessageProcessor, message: UserMessage, *args: Any, **kwargs: Any):

@@ -17,14 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Dict, Iterable, List, Optional
 
+import pytz
 import sqlalchemy as sa
 
 from operators import store
-
-try:
-    from zoneinfo import ZoneInfo
-except ImportError:  # Python 3.8
-    from backports.zoneinfo import ZoneInfo  # type: ignore[no-redef]
 
 ANSWERED, FALLBACK, HANDED_OVER = "answered", "fallback", "handed_over"
 OUTCOMES = (ANSWERED, FALLBACK, HANDED_OVER)
@@ -43,7 +39,7 @@ class Conversation:
     unanswered: List[str] = field(default_factory=list)
 
     def day(self, timezone: str) -> date:
-        return datetime.fromtimestamp(self.started, ZoneInfo(timezone)).date()
+        return datetime.fromtimestamp(self.started, pytz.timezone(timezone)).date()
 
 
 def read_conversations(engine: sa.engine.Engine) -> List[Conversation]:
