@@ -12,6 +12,8 @@ The scale-out profile runs `purge` at start and once a day (scripts/cluster.py).
 """
 
 import argparse
+import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import List, Optional
@@ -22,6 +24,8 @@ from operators import store
 from operators.settings import settings
 
 DAY = 86400.0
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,34 @@ def forget(engine: sa.engine.Engine, sender_id: str) -> int:
             ).rowcount
     store.delete_conversations(engine, [sender_id])
     return deleted
+
+
+class RetentionSchedule:
+    """Runs `purge` at once and then every `interval` seconds, in a thread, until stopped."""
+
+    def __init__(
+        self, engine: sa.engine.Engine, interval: float = DAY, days: Optional[int] = None
+    ) -> None:
+        self.engine, self.interval, self.days = engine, interval, days
+        self.runs: List[Purged] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="retention", daemon=True)
+
+    def start(self) -> "RetentionSchedule":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.runs.append(purge(self.engine, self.days))
+            except Exception:  # the database may be away for a while; try again next time
+                logger.exception("The scheduled purge failed")
+            self._stop.wait(self.interval)
 
 
 def main() -> None:

@@ -270,7 +270,7 @@
     }
     bubble.appendChild(document.createTextNode(entry.text));
     messages.appendChild(bubble);
-    if (entry.from === "bot" && typeof answer.id === "number" && !answer.agent && !answer.notice) {
+    if (entry.from === "bot" && rateable(answer)) {
       messages.appendChild(ratingRow(entry));
     }
     if (answer.offer === "leave_message" && !entry.left_message) {
@@ -299,14 +299,36 @@
     messages.scrollTop = messages.scrollHeight;
   }
 
+  // The assistant's own answers, not a person's replies, notices or hand-over messages.
+  function rateable(answer) {
+    if (typeof answer.id !== "number" || answer.agent || answer.notice) return false;
+    return !!answer.topic || (!!answer.message && answer.message.indexOf("handover_") !== 0);
+  }
+
+  // A thumb drawn as SVG (emoji need an emoji font); pointing down when `down`.
+  function thumbIcon(down) {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute(
+      "d",
+      "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z"
+    );
+    if (down) path.setAttribute("transform", "rotate(180 12 12)");
+    svg.appendChild(path);
+    return svg;
+  }
+
   // 👍/👎 under an answer: a rating of that answer, sent apart from the conversation.
   function ratingRow(entry) {
     var row = element("div", "sscard-rating");
     [
-      { value: "up", symbol: "👍", label: t.helpful },
-      { value: "down", symbol: "👎", label: t.notHelpful },
+      { value: "up", label: t.helpful },
+      { value: "down", label: t.notHelpful },
     ].forEach(function (choice) {
-      var button = element("button", "sscard-rate sscard-rate-" + choice.value, choice.symbol);
+      var button = element("button", "sscard-rate sscard-rate-" + choice.value);
+      button.appendChild(thumbIcon(choice.value === "down"));
       button.type = "button";
       button.title = choice.label;
       button.setAttribute("aria-label", choice.label);
@@ -390,7 +412,7 @@
 
   function conversationToRate() {
     return load("rated_conversation", null) !== sessionId && history.some(function (entry) {
-      return entry.from === "bot" && entry.answer && typeof entry.answer.id === "number";
+      return entry.from === "bot" && entry.answer && rateable(entry.answer);
     });
   }
 

@@ -40,7 +40,7 @@ def hand_over(text, status, **availability):
 
 def test_with_someone_on_duty_the_conversation_pauses_and_the_user_can_go_back(knowledge):
     message, events = hand_over("转人工", "open", waiting=2)
-    assert message["text"] == knowledge.messages.handover_waiting.zh.format(waiting=2)
+    assert message["text"] == knowledge.messages.handover_waiting.zh.format(position=3)
     assert [b["payload"] for b in message["buttons"]] == ["/cancel_handover"]
     assert {"event": "pause", "timestamp": None} in events
 

@@ -122,7 +122,7 @@ def test_a_person_takes_over_replies_and_hands_back(browser, office, web_url, kn
     say(widget, "我在武汉，想问问社保卡")
     expect(widget.locator(".sscard-msg.bot").first).to_be_visible()
     say(widget, "转人工")
-    waiting = messages.handover_waiting.zh.split("。")[0]
+    waiting = messages.handover_waiting.zh.format(position=1).split("。")[0]
     expect(new_bot(widget, waiting)).to_have_count(1)
     time.sleep(1)
     expect(widget.locator(".sscard-msg.bot:not([data-seen])")).to_have_count(1)  # that alone

@@ -96,3 +96,16 @@ def test_the_command_reads_the_endpoints_file(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Deleted 1 conversations" in result.stdout
     assert senders(engine, "events") == ["other", "recent"]
+
+
+def test_the_schedule_purges_at_once_and_stops(tmp_path):
+    from privacy.retention import RetentionSchedule
+
+    engine, _ = filled(tmp_path)
+    schedule = RetentionSchedule(engine, interval=3600, days=30).start()
+    deadline = time.time() + 30
+    while not schedule.runs and time.time() < deadline:
+        time.sleep(0.05)
+    schedule.stop()
+    assert [run.conversations for run in schedule.runs] == [1]
+    assert senders(engine, "events") == ["other", "recent"]
