@@ -53,7 +53,7 @@ def hand_over_reply(knowledge: KnowledgeBase, availability: Dict[str, Any], lang
     """What the user is told when they ask for a person, given the availability."""
     status = availability.get("status") or "none"
     key = MESSAGES.get(status, "handover_unreachable")
-    fields = {"position": int(availability.get("waiting") or 0) + 1}
+    fields: Dict[str, Any] = {"position": int(availability.get("waiting") or 0) + 1}
     if status == "closed":
         fields["hours"] = describe_hours(knowledge, availability, language)
     reply = knowledge.message(key, language, **fields)
