@@ -49,6 +49,7 @@
   $("title").textContent = t.title;
   document.title = t.title;
   $("logout").textContent = t.logout;
+  $("duty").textContent = t.offDuty;
   $("queue-title").textContent = t.queue;
   $("queue-empty").textContent = t.queueEmpty;
   $("left-title").textContent = t.left;

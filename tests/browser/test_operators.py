@@ -238,3 +238,33 @@ def test_outside_office_hours_the_user_gets_12333_and_leaves_a_message(
     agent_context.close()
     context.close()
     assert not errors
+
+
+def serious_violations(page):
+    """axe-core's serious and critical findings on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def test_the_console_and_the_widget_s_new_controls_pass_axe(browser, office, web_url):
+    context, console, _ = open_page(browser, office.console, "en-US")
+    assert serious_violations(console) == []  # the login form
+    console.locator("#agent").fill(AGENT)
+    console.locator("#secret").fill(SECRET)
+    console.locator("#login").click()
+    expect(console.locator("#duty")).to_be_visible()
+    assert serious_violations(console) == []
+    user_context, widget, _ = open_page(browser, f"{web_url}?rasa={office.base}", "en-US")
+    say(widget, "what documents do I need?")
+    expect(widget.locator(".sscard-rating")).to_have_count(1)
+    widget.locator(".sscard-header-button").first.click()  # "New conversation": the rating form
+    expect(widget.locator(".sscard-end-rating")).to_be_visible()
+    assert serious_violations(widget) == []
+    context.close()
+    user_context.close()
