@@ -15,12 +15,16 @@ from operators.console import ConsoleHandover
 from operators.handover import after_turn
 from tracker_store.cached_sql import CachedSQLTrackerStore
 
-DOMAIN = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}})
+DOMAIN = Domain.from_dict(
+    {"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}}
+)
 
 
 @pytest.fixture
 def office(tmp_path):
-    tracker_store = CachedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "c.db"))
+    tracker_store = CachedSQLTrackerStore(
+        domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "c.db")
+    )
     agent = SimpleNamespace(tracker_store=tracker_store, lock_store=InMemoryLockStore())
     handover = ConsoleHandover()
     handover.attach(ConversationBridge(agent, input_channels=[]))
@@ -30,7 +34,12 @@ def office(tmp_path):
 def waiting(handover, tracker_store, sender):
     tracker = DialogueStateTracker.from_events(
         sender,
-        [SlotSet("language", "en"), UserUttered("talk to a person"), ActionExecuted("action_hand_over"), ConversationPaused()],
+        [
+            SlotSet("language", "en"),
+            UserUttered("talk to a person"),
+            ActionExecuted("action_hand_over"),
+            ConversationPaused(),
+        ],
         slots=DOMAIN.slots,
     )
     asyncio.run(tracker_store.save(tracker))
