@@ -30,6 +30,7 @@ import os
 import secrets
 import time
 from collections import defaultdict, deque
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Deque, Dict, Optional, Text
 
@@ -185,7 +186,9 @@ class AgentConsoleInput(InputChannel):
                     "agent": agent,
                     "on_duty": on_duty,
                     "agents_on_duty": handover.agents_on_duty(),
-                    "office_open": handover.settings.office_hours.is_open(_utc_now()),
+                    "office_open": handover.settings.office_hours.is_open(
+                        datetime.now(timezone.utc)
+                    ),
                     "queue": handover.queue(),
                     "contact_requests": handover.contact_requests(),
                 }
@@ -313,9 +316,3 @@ class AgentConsoleInput(InputChannel):
 
     def _json(self, body: Dict[str, Any], status: int = 200) -> HTTPResponse:
         return self._secured(response.json(body, status=status))
-
-
-def _utc_now():
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc)

@@ -11,6 +11,7 @@ Several Rasa instances can serve one console: all state is in the database.
 
 import logging
 import time
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
@@ -61,7 +62,7 @@ class ConsoleHandover:
 
         if self.bridge is None or not self.bridge.reachable(channel):
             return said(UNREACHABLE)
-        if not hours.is_open(_aware_now()):
+        if not hours.is_open(datetime.now(timezone.utc)):
             return said(CLOSED)
         on_duty, waiting = self._counts()
         if not on_duty:
@@ -243,9 +244,3 @@ class ConsoleHandover:
         if self.bridge is None:
             raise RuntimeError("the console is not attached to a running server yet")
         return self.bridge
-
-
-def _aware_now():
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc)
