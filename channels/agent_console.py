@@ -122,7 +122,7 @@ class AgentConsoleInput(InputChannel):
             handover.attach(ConversationBridge(app.ctx.agent, app.ctx.input_channels))
             if not read_agents():
                 logger.warning(
-                    "Agent console: no agents in %s yet (python -m operators.agents add NAME)",
+                    "Agent console: no agents in %s yet (make agent NAME=...)",
                     os.environ.get("SSCARD_AGENTS_FILE", "var/agents.yml"),
                 )
             app.add_task(self._sweep_forever())

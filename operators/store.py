@@ -13,7 +13,8 @@ address (citizen ID and bank card numbers in it are still masked).
 """
 
 import time
-from typing import Any, Dict, Iterable, List, Optional, Set
+import weakref
+from typing import Any, Dict, Iterable, List, Optional
 
 import sqlalchemy as sa
 
@@ -76,7 +77,8 @@ feedback = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False, index=True),
 )
 
-_ready: Set[int] = set()
+# Engines whose tables exist (by identity: an id() could be reused by a later engine).
+_ready: "weakref.WeakSet[sa.engine.Engine]" = weakref.WeakSet()
 
 
 def engine_of(tracker_store: Any) -> sa.engine.Engine:
@@ -92,9 +94,9 @@ def engine_of(tracker_store: Any) -> sa.engine.Engine:
 
 def prepared(engine: sa.engine.Engine) -> sa.engine.Engine:
     """`engine` with the office's tables created (once per engine and process)."""
-    if id(engine) not in _ready:
+    if engine not in _ready:
         metadata.create_all(engine, checkfirst=True)
-        _ready.add(id(engine))
+        _ready.add(engine)
     return engine
 
 
