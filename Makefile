@@ -16,7 +16,7 @@ PYTEST := $(ENV) pytest -q -p no:cacheprovider
 
 .PHONY: help venv spacy train run run-cluster test lint typecheck test-unit test-data test-package \
 	test-nlu test-stories test-e2e test-channels test-browser test-cluster bench lock clean \
-	regions pinyin-data knowledge-stats evaluate wechat-menu \
+	regions pinyin-data knowledge-stats evaluate wechat-menu report purge forget agent screenshots \
 	packages-test packages-run packages-run-cluster
 
 help: ## List the commands
@@ -70,7 +70,7 @@ typecheck: $(STAMP) ## mypy on the project's own packages
 
 test-unit: packages-test $(SPACY_PIPELINE) ## Knowledge, regions, pipeline, components, actions, stores, fixes to Rasa
 	$(PYTEST) tests/knowledge tests/actions tests/spacy_pipeline tests/components tests/rasa_fixes \
-	  tests/lock_store tests/tracker_store tests/channels/unit tests/bench
+	  tests/lock_store tests/tracker_store tests/channels/unit tests/bench tests/privacy tests/operators
 
 test-data: $(STAMP) ## rasa data validate, failing on any warning
 	$(ENV) sscard data validate --fail-on-warnings
@@ -91,8 +91,8 @@ test-e2e: $(MODEL) ## Converse with the real servers through the REST webhook; f
 test-channels: $(MODEL) ## Every messaging platform and the callback webhook, with real payloads
 	$(PYTEST) tests/channels --ignore=tests/channels/unit
 
-test-browser: packages-test $(MODEL) ## The chat widget in headless Chromium (Debian's chromium)
-	$(PYTEST) tests/browser
+test-browser: packages-test $(MODEL) ## The widget, the agent console and the review page in headless Chromium
+	$(PYTEST) tests/browser tests/review
 
 test-cluster: packages-test $(MODEL) ## Scale-out profile: kill an instance under load, drop Redis and PostgreSQL
 	$(PYTEST) -s tests/cluster
@@ -108,6 +108,26 @@ knowledge-stats: $(STAMP) ## Print what the assistant knows: places by level, to
 
 evaluate: $(MODEL) ## Understanding figures on the development sets (SETS=test for the test sets)
 	$(ENV) python -m evaluation --sets $(or $(SETS),dev)
+
+# The office's side (README "Operating it"): the review page, retention, agents.
+ENDPOINTS ?= endpoints.yml
+
+report: $(STAMP) ## Review page reports/conversations.html and reports/unanswered.csv (ENDPOINTS=... for the cluster)
+	$(ENV) python -m review --endpoints $(ENDPOINTS) --out reports
+
+purge: $(STAMP) ## Delete conversations, ratings and left messages older than retention_days
+	$(ENV) python -m privacy.retention purge --endpoints $(ENDPOINTS)
+
+forget: $(STAMP) ## Delete one person's conversation: make forget SENDER=<sender id>
+	@test -n "$(SENDER)" || { echo "usage: make forget SENDER=<sender id>"; exit 2; }
+	$(ENV) python -m privacy.retention forget "$(SENDER)" --endpoints $(ENDPOINTS)
+
+agent: $(STAMP) ## Let an agent log in to the console, or give them a new secret: make agent NAME=li
+	@test -n "$(NAME)" || { echo "usage: make agent NAME=<agent name>"; exit 2; }
+	$(ENV) python -m operators.agents add "$(NAME)"
+
+screenshots: packages-test $(MODEL) ## docs/console.png and docs/report.png, from the real pages in headless Chromium
+	$(ENV) python -m scripts.screenshots docs
 
 bench: $(MODEL) ## Benchmark against Rasa's stock configuration; writes docs/benchmarks.md
 	$(ENV) python -m bench.run

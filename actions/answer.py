@@ -7,6 +7,9 @@ from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import read_turn, respond
+from actions.feedback import with_rating_buttons
+from actions.handover import offer_a_person
+from actions.privacy import with_privacy_notice
 from components.questions import QUESTIONS
 from knowledge import Reply, load_knowledge
 
@@ -42,6 +45,11 @@ class ActionAnswer(Action):
             ranking=message.get("intent_ranking") or (),
         )
         reply, slots = respond(knowledge, turn)
+        # The office's side: a person offered after fallbacks, the personal-data notice,
+        # rating buttons on platforms (actions/handover.py, privacy.py, feedback.py).
+        reply, slots = offer_a_person(knowledge, reply, slots, tracker.get_slot("fallbacks"))
+        reply = with_privacy_notice(knowledge, reply, message)
+        reply = with_rating_buttons(reply, tracker.get_latest_input_channel())
         send(dispatcher, reply)
         return [SlotSet(name, value) for name, value in slots.items()]
 

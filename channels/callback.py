@@ -42,5 +42,9 @@ class CallbackInput(RestInput):
     def output_channel(self, request: Request) -> CollectingOutputChannel:
         return AnswerCallbackOutput(self.callback_endpoint)
 
+    def get_output_channel(self) -> CollectingOutputChannel:
+        """The way back outside a request: a person's replies after a hand-over."""
+        return AnswerCallbackOutput(self.callback_endpoint)
+
     async def deliver(self, request: Request, collector: CollectingOutputChannel) -> HTTPResponse:
         return response.text("success")

@@ -18,6 +18,7 @@ from sanic import Blueprint
 
 from knowledge import load_knowledge
 from knowledge.language import reply_language
+from operators.handover import with_a_person
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ def apologize_when_silent(
             logger.warning("No reply to %s within %.0fs; apologising", message.sender_id, deadline)
         except Exception:
             logger.exception("The turn of %s failed; apologising", message.sender_id)
-        if not recording.spoke:
+        # A message to a person who has taken the conversation gets no bot reply.
+        if not recording.spoke and not with_a_person(message):
             language = reply_language(message.text or "", None, None, message.input_channel)
             # Rasa's /session_start starts a session and says nothing by design: a greeting,
             # not the apology for an outage.

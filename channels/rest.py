@@ -14,6 +14,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.office_routes import add_office_routes
 from channels.resilience import apologize_when_silent
 from channels.webhook_input import WebhookError, read_webhook_message, webhook_blueprint
 
@@ -52,6 +53,7 @@ class RestInput(RasaRestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         on_new_message = apologize_when_silent(on_new_message)
         webhook = webhook_blueprint(self)
+        add_office_routes(webhook, self.name())  # /feedback and /contact
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -166,6 +166,23 @@ class Messages(BaseModel, extra=Extra.forbid):
     voice_unrecognised: Localized
     image_message: Localized
     location_message: Localized
+    # The office's side (operators/): personal data, hand-over to a person, ratings.
+    personal_data_notice: Localized
+    handover_waiting: Localized
+    handover_closed: Localized
+    handover_nobody: Localized
+    handover_unreachable: Localized
+    leave_message_offer: Localized
+    handover_cancelled: Localized
+    handover_lost: Localized
+    agent_joined: Localized
+    agent_left: Localized
+    feedback_thanks: Localized
+    talk_to_person: Localized
+    back_to_assistant: Localized
+    office_hours: Localized
+    day_range: Localized
+    weekdays: LocalizedList
 
 
 class ConversationFile(BaseModel, extra=Extra.forbid):

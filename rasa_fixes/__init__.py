@@ -35,6 +35,8 @@ FIXES = (
     "model_checksum",
     "packaged_pipeline",
     "sdk_plugins",
+    "handover",
+    "personal_data",
 )
 
 _installed: List[str] = []

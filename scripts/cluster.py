@@ -81,6 +81,8 @@ class Cluster:
                 # A turn takes well under a second; an instance that dies holding a
                 # conversation's ticket blocks it for this long, not Rasa's default minute.
                 "TICKET_LOCK_LIFETIME": "20",
+                # The agent console's cookies must be good on every instance.
+                "CONSOLE_SESSION_KEY": secrets.token_hex(32),
             }
             self.actions = [
                 start_action_server(port, self.run_dir, env=self.env, name=f"actions-{i}")
@@ -95,10 +97,27 @@ class Cluster:
                 [*self.actions, *[p for p in self.rasa if p]],
                 timeout=600,
             )
+            self._schedule_purge()
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
+
+    def _schedule_purge(self) -> None:
+        """`make purge` at start and once a day (PURGE_INTERVAL_HOURS), on the cluster's
+        PostgreSQL (privacy/retention.py)."""
+        import sqlalchemy as sa
+
+        from operators import store
+        from privacy.retention import DAY, RetentionSchedule
+
+        engine = store.prepared(
+            sa.create_engine(f"postgresql://postgres@127.0.0.1:{self.postgres.port}/rasa")
+        )
+        hours = float(os.environ.get("PURGE_INTERVAL_HOURS") or 0)
+        self.retention = RetentionSchedule(engine, hours * 3600 if hours else DAY).start()
+        self._stack.callback(self.retention.stop)
+        self._stack.callback(engine.dispose)
 
     def _start_nginx(self) -> None:
         template = (DEPLOY / "nginx.conf.template").read_text(encoding="utf-8")

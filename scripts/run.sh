@@ -39,6 +39,7 @@ python -m scripts.wait_ready "http://127.0.0.1:$RASA_PORT/webhooks/rest/" "http:
   The assistant is up.
     Chat page:     http://127.0.0.1:$WEB_PORT/
     REST webhook:  http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
+    Agent console: http://127.0.0.1:$RASA_PORT/webhooks/console/   (agents: make agent NAME=...)
     Try:  curl -s -X POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook \\
             -H 'Content-Type: application/json' -d '{"sender": "me", "message": "What do I need to bring?"}'
   Ctrl-C stops everything.

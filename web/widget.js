@@ -26,6 +26,13 @@
  * region named earlier still applies). "New conversation" forgets both.
  *
  * Message content is only ever set with textContent, never as HTML.
+ *
+ * The office's side (operators/): every answer carries its data (`answer`: topic or
+ * message, id); the widget offers 👍/👎 under each answer and a 1-5 rating with an
+ * optional comment when the conversation ends (a goodbye, or "New conversation"), sent
+ * as socket.io `feedback` events, which are not turns of the conversation. Replies from
+ * a member of staff are labelled with their name; when nobody can chat, the widget
+ * offers a form to leave a question and a way to be contacted (`contact_request`).
  */
 (function () {
   "use strict";
@@ -48,6 +55,23 @@
       connecting: "Connecting…",
       reconnecting: "Connection lost. Reconnecting…",
       log: "Conversation",
+      helpful: "This answer helped",
+      notHelpful: "This answer did not help",
+      thanks: "Thank you for your feedback.",
+      staff: "staff",
+      rateTitle: "How was this conversation?",
+      stars: "{n} out of 5",
+      comment: "Comment (optional)",
+      sendRating: "Send rating",
+      skip: "Skip",
+      leaveMessage: "Leave a message",
+      question: "Your question",
+      contact: "Phone number or e-mail address",
+      contactNote: "The office keeps your question and contact details only to get back to you.",
+      sendMessage: "Send to the office",
+      cancel: "Cancel",
+      contactSent: "Thank you. Your message has been passed to the office.",
+      contactInvalid: "Please write your question and a phone number or e-mail address.",
     },
     zh: {
       title: "社保卡问答助手",
@@ -59,6 +83,23 @@
       connecting: "正在连接…",
       reconnecting: "连接已断开，正在重新连接…",
       log: "对话记录",
+      helpful: "这个回答有帮助",
+      notHelpful: "这个回答没有帮助",
+      thanks: "感谢您的反馈！",
+      staff: "工作人员",
+      rateTitle: "您对本次对话满意吗？",
+      stars: "{n}分（满分5分）",
+      comment: "意见（选填）",
+      sendRating: "提交评价",
+      skip: "跳过",
+      leaveMessage: "留言",
+      question: "您的问题",
+      contact: "手机号或电子邮箱",
+      contactNote: "您的问题和联系方式仅用于工作人员回复您。",
+      sendMessage: "提交留言",
+      cancel: "取消",
+      contactSent: "谢谢，您的留言已转交工作人员。",
+      contactInvalid: "请填写问题以及手机号或电子邮箱。",
     },
   };
 
@@ -221,8 +262,28 @@
   if (!Array.isArray(history)) history = [];
 
   function render(entry) {
-    var bubble = element("div", "sscard-msg " + (entry.from === "user" ? "user" : "bot"), entry.text);
+    var answer = entry.answer || {};
+    var kind = entry.from === "user" ? "user" : answer.notice ? "bot notice" : answer.agent ? "bot agent" : "bot";
+    var bubble = element("div", "sscard-msg " + kind);
+    if (answer.agent && !answer.notice) {
+      bubble.appendChild(element("span", "sscard-speaker", answer.agent + " · " + t.staff));
+    }
+    bubble.appendChild(document.createTextNode(entry.text));
     messages.appendChild(bubble);
+    if (entry.from === "bot" && rateable(answer)) {
+      messages.appendChild(ratingRow(entry));
+    }
+    if (answer.offer === "leave_message" && !entry.left_message) {
+      var leave = element("button", "sscard-quick-reply sscard-leave", t.leaveMessage);
+      leave.type = "button";
+      leave.addEventListener("click", function () {
+        leave.remove();
+        showContactForm(entry);
+      });
+      var leaveRow = element("div", "sscard-quick-replies");
+      leaveRow.appendChild(leave);
+      messages.appendChild(leaveRow);
+    }
     if (entry.quick_replies && entry.quick_replies.length) {
       var row = element("div", "sscard-quick-replies");
       entry.quick_replies.forEach(function (reply) {
@@ -235,6 +296,171 @@
       });
       messages.appendChild(row);
     }
+    messages.scrollTop = messages.scrollHeight;
+  }
+
+  // The assistant's own answers, not a person's replies, notices or hand-over messages.
+  function rateable(answer) {
+    if (typeof answer.id !== "number" || answer.agent || answer.notice) return false;
+    return !!answer.topic || (!!answer.message && answer.message.indexOf("handover_") !== 0);
+  }
+
+  // A thumb drawn as SVG (emoji need an emoji font); pointing down when `down`.
+  function thumbIcon(down) {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute(
+      "d",
+      "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z"
+    );
+    if (down) path.setAttribute("transform", "rotate(180 12 12)");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  // 👍/👎 under an answer: a rating of that answer, sent apart from the conversation.
+  function ratingRow(entry) {
+    var row = element("div", "sscard-rating");
+    [
+      { value: "up", label: t.helpful },
+      { value: "down", label: t.notHelpful },
+    ].forEach(function (choice) {
+      var button = element("button", "sscard-rate sscard-rate-" + choice.value);
+      button.appendChild(thumbIcon(choice.value === "down"));
+      button.type = "button";
+      button.title = choice.label;
+      button.setAttribute("aria-label", choice.label);
+      button.setAttribute("aria-pressed", String(entry.rated === choice.value));
+      button.addEventListener("click", function () {
+        if (entry.rated) return;
+        emit("feedback", { session_id: sessionId, rating: choice.value, answer_id: entry.answer.id }, function (answer) {
+          if (!answer || !answer.stored) return;
+          entry.rated = choice.value;
+          save("history", history);
+          button.setAttribute("aria-pressed", "true");
+          row.appendChild(element("span", "sscard-thanks", t.thanks));
+        });
+      });
+      row.appendChild(button);
+    });
+    if (entry.rated) row.classList.add("sscard-rated");
+    return row;
+  }
+
+  function emit(event, data, done) {
+    if (socket && socket.connected) socket.emit(event, data, done);
+  }
+
+  // The end of a conversation: 1-5 stars and an optional comment.
+  function askForRating(then) {
+    if (messages.querySelector(".sscard-end-rating")) return;
+    var box = element("form", "sscard-end-rating");
+    box.setAttribute("aria-label", t.rateTitle);
+    box.appendChild(element("p", "sscard-end-title", t.rateTitle));
+    var chosen = 0;
+    var starRow = element("div", "sscard-stars");
+    var starButtons = [];
+    for (var n = 1; n <= 5; n++) {
+      (function (value) {
+        var star = element("button", "sscard-star", "★");
+        star.type = "button";
+        star.setAttribute("aria-label", t.stars.replace("{n}", value));
+        star.setAttribute("aria-pressed", "false");
+        star.addEventListener("click", function () {
+          chosen = value;
+          starButtons.forEach(function (other, index) {
+            other.setAttribute("aria-pressed", String(index < value));
+          });
+        });
+        starButtons.push(star);
+        starRow.appendChild(star);
+      })(n);
+    }
+    box.appendChild(starRow);
+    var comment = element("textarea", "sscard-comment");
+    comment.maxLength = 1000;
+    comment.rows = 2;
+    comment.placeholder = t.comment;
+    comment.setAttribute("aria-label", t.comment);
+    box.appendChild(comment);
+    var actions = element("div", "sscard-form-actions");
+    var submit = element("button", "sscard-send", t.sendRating);
+    submit.type = "submit";
+    var skip = element("button", "sscard-secondary", t.skip);
+    skip.type = "button";
+    actions.append(submit, skip);
+    box.appendChild(actions);
+    function finish() {
+      box.remove();
+      save("rated_conversation", sessionId);
+      if (then) then();
+    }
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!chosen) return;
+      emit("feedback", { session_id: sessionId, stars: chosen, comment: comment.value }, function () {
+        finish();
+        if (!then) remember({ from: "bot", text: t.thanks, answer: { notice: true } });
+      });
+    });
+    skip.addEventListener("click", finish);
+    messages.appendChild(box);
+    messages.scrollTop = messages.scrollHeight;
+  }
+
+  function conversationToRate() {
+    return load("rated_conversation", null) !== sessionId && history.some(function (entry) {
+      return entry.from === "bot" && entry.answer && rateable(entry.answer);
+    });
+  }
+
+  // A question and a way back, for the office, when nobody can chat.
+  function showContactForm(entry) {
+    var box = element("form", "sscard-contact");
+    box.setAttribute("aria-label", t.leaveMessage);
+    var question = element("textarea", "sscard-contact-question");
+    question.rows = 3;
+    question.maxLength = 1000;
+    question.setAttribute("aria-label", t.question);
+    question.placeholder = t.question;
+    var contact = element("input", "sscard-contact-detail");
+    contact.type = "text";
+    contact.maxLength = 200;
+    contact.autocomplete = "tel";
+    contact.setAttribute("aria-label", t.contact);
+    contact.placeholder = t.contact;
+    var note = element("p", "sscard-contact-note", t.contactNote);
+    var problem = element("p", "sscard-contact-problem", "");
+    problem.setAttribute("role", "alert");
+    problem.hidden = true;
+    var actions = element("div", "sscard-form-actions");
+    var submit = element("button", "sscard-send", t.sendMessage);
+    submit.type = "submit";
+    var cancel = element("button", "sscard-secondary", t.cancel);
+    cancel.type = "button";
+    actions.append(submit, cancel);
+    box.append(question, contact, note, problem, actions);
+    cancel.addEventListener("click", function () {
+      box.remove();
+    });
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = { session_id: sessionId, question: question.value, contact: contact.value, language: lang };
+      emit("contact_request", data, function (answer) {
+        if (!answer || !answer.stored) {
+          problem.textContent = t.contactInvalid;
+          problem.hidden = false;
+          return;
+        }
+        box.remove();
+        entry.left_message = true;
+        remember({ from: "bot", text: t.contactSent, answer: { notice: true } });
+      });
+    });
+    messages.appendChild(box);
+    question.focus();
     messages.scrollTop = messages.scrollHeight;
   }
 
@@ -285,6 +511,11 @@
   });
 
   restart.addEventListener("click", function () {
+    if (conversationToRate()) askForRating(startAgain);
+    else startAgain();
+  });
+
+  function startAgain() {
     history = [];
     forget("history");
     messages.textContent = "";
@@ -296,7 +527,7 @@
       socket.emit("session_request", { session_id: sessionId });
     }
     input.focus();
-  });
+  }
 
   function onBotMessage(data) {
     if (!data || typeof data.text !== "string") return; // images and custom payloads: not used
@@ -307,7 +538,21 @@
       .map(function (reply) {
         return { title: reply.title, payload: reply.payload };
       });
-    remember({ from: "bot", text: data.text, quick_replies: quickReplies });
+    var answer = data.answer && typeof data.answer === "object" ? data.answer : {};
+    remember({
+      from: "bot",
+      text: data.text,
+      quick_replies: quickReplies,
+      answer: {
+        id: typeof answer.id === "number" ? answer.id : null,
+        topic: answer.topic || null,
+        message: answer.message || null,
+        agent: typeof answer.agent === "string" ? answer.agent : null,
+        notice: !!answer.notice,
+        offer: answer.offer || null,
+      },
+    });
+    if (answer.message === "goodbye" && conversationToRate()) askForRating(null);
   }
 
   function connect(io) {

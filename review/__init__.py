@@ -1,0 +1,1 @@
+"""The review of conversations: `make report` (reports/conversations.html and the unanswered questions as CSV)."""
