@@ -326,7 +326,7 @@ def evaluate_model(model: Path, out: Path) -> None:
 
     import rasa_fixes
     from bench.profile_message import quiet_rasa_logging
-    from evaluation.nlu import LANGUAGES, evaluate_files, examples_of, test_set_files
+    from evaluation.nlu import LANGUAGES, evaluate_files, examples_of, held_out_files
 
     # The model is loaded as `sscard run` loads it: with the project's fixes (its checksum
     # checked, the components' overrides guarded by the version check).
@@ -335,7 +335,7 @@ def evaluate_model(model: Path, out: Path) -> None:
     agent = Agent.load(str(model))
     figures = {}
     for language in LANGUAGES:
-        files = test_set_files(language)
+        files = held_out_files(language)
         result = evaluate_files(agent.parse_message, files)
         figures[language] = nlu_figures(result, examples_of(files))
     out.write_text(json.dumps(figures))

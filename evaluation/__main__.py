@@ -21,7 +21,7 @@ from evaluation.nlu import (
     evaluate,
     examples_of,
     parse_all,
-    test_set_files,
+    held_out_files,
 )
 from evaluation.places import evaluate_places
 
@@ -42,8 +42,8 @@ def main() -> None:
     agent = Agent.load(args.model)
     directory = load_knowledge().regions
     for language in LANGUAGES:
-        files = dev_set_files(language) if args.sets == "dev" else test_set_files(language)
-        places_file = TEST_SETS / f"{args.sets}_places_{language}.yml"
+        files = dev_set_files(language) if args.sets == "dev" else held_out_files(language)
+        places_files = sorted(TEST_SETS.glob(f"{args.sets}_places*_{language}.yml"))
         examples = examples_of(files)
         parses = parse_all(agent.parse_message, [e.text for e in examples])
         result = evaluate(examples, parses)
@@ -58,8 +58,8 @@ def main() -> None:
         if follow_ups:
             scores = evaluate_follow_ups(agent.parse_message, follow_ups, language)
             print("  " + (scores.report() if args.errors else scores.report().splitlines()[0]))
-        if places_file.exists():
-            places = evaluate_places(directory, examples_of([places_file]))
+        if places_files:
+            places = evaluate_places(directory, examples_of(places_files))
             print("  " + (places.report() if args.errors else places.report().splitlines()[0]))
 
 

@@ -39,7 +39,9 @@ class FollowUpScores:
 
 def follow_up_files(language: str, sets: str = "test") -> List[Path]:
     prefix = "dev_follow_ups" if sets == "dev" else "follow_ups"
-    return sorted(TEST_SETS.glob(f"{prefix}_{language}.yml"))
+    return sorted(TEST_SETS.glob(f"{prefix}_{language}.yml")) + sorted(
+        TEST_SETS.glob(f"{prefix}_*_{language}.yml")
+    )
 
 
 def read_follow_ups(paths: Sequence[Path]) -> List[FollowUp]:

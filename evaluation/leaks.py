@@ -72,7 +72,7 @@ def main() -> None:
     sentences of the test or development sets; --drop removes them from data/nlu/."""
     import argparse
 
-    from evaluation.nlu import LANGUAGES, ROOT, dev_set_files, examples_of, test_set_files
+    from evaluation.nlu import LANGUAGES, ROOT, dev_set_files, examples_of, held_out_files
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--drop", action="store_true")
@@ -80,7 +80,7 @@ def main() -> None:
     held_out = [
         e.text
         for language in LANGUAGES
-        for e in examples_of([*test_set_files(language), *dev_set_files(language)])
+        for e in examples_of([*held_out_files(language), *dev_set_files(language)])
     ]
     training = ROOT / "data" / "nlu"
     leaked = near_duplicates(

@@ -56,14 +56,20 @@ def read_examples(path: Path) -> List[Example]:
     return examples
 
 
-def test_set_files(language: str) -> List[Path]:
-    files = sorted(TEST_SETS.glob(f"test_{language}*.yml"))
-    places = TEST_SETS / f"test_places_{language}.yml"
-    return files + ([places] if places.exists() else [])
+def held_out_files(language: str) -> List[Path]:
+    """The test set of a language: never looked at while tuning."""
+    return _set_files("test", language)
 
 
 def dev_set_files(language: str) -> List[Path]:
-    return sorted(TEST_SETS.glob(f"dev_{language}*.yml"))
+    """The development set of a language: the one to tune on."""
+    return _set_files("dev", language)
+
+
+def _set_files(kind: str, language: str) -> List[Path]:
+    return sorted(TEST_SETS.glob(f"{kind}_{language}*.yml")) + sorted(
+        TEST_SETS.glob(f"{kind}_places*_{language}.yml")
+    )
 
 
 def examples_of(files: Sequence[Path]) -> List[Example]:

@@ -3,7 +3,7 @@
 import pytest
 
 from evaluation.leaks import near_duplicates
-from evaluation.nlu import LANGUAGES, ROOT, evaluate_files, examples_of, test_set_files
+from evaluation.nlu import LANGUAGES, ROOT, evaluate_files, examples_of, held_out_files
 from tests.servers import MODEL
 
 # Floors a retrained model must keep; the measured figures are in docs/benchmarks.md.
@@ -20,7 +20,7 @@ def agent():
 @pytest.fixture(scope="module")
 def evaluations(agent):
     return {
-        language: evaluate_files(agent.parse_message, test_set_files(language))
+        language: evaluate_files(agent.parse_message, held_out_files(language))
         for language in LANGUAGES
     }
 
@@ -31,7 +31,7 @@ def training_sentences():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_test_sentence_is_in_the_training_data_even_nearly(language):
-    tests = [example.text for example in examples_of(test_set_files(language))]
+    tests = [example.text for example in examples_of(held_out_files(language))]
     leaked = near_duplicates(tests, training_sentences())
     assert not leaked, "\n".join(
         f"{score:.0f}: {test!r} ~ {train!r}" for test, train, score in leaked
