@@ -20,8 +20,8 @@ from evaluation.nlu import (
     dev_set_files,
     evaluate,
     examples_of,
-    parse_all,
     held_out_files,
+    parse_all,
 )
 from evaluation.places import evaluate_places
 
