@@ -107,7 +107,7 @@ def test_a_person_takes_a_callback_conversation_and_hands_it_back(office, knowle
     waiting = wait_for(lambda: [m for m in office.received(sender) if m["custom"].get("handover")])
     assert waiting[0]["custom"]["handover"] == "open"
     assert sender in queue(session, office)
-    assert queue(session, office)[sender]["region"] == "chengdu"
+    assert queue(session, office)[sender]["region"] == "510100"
 
     # The bot stays silent while a person has the conversation, and does not apologise.
     before = len(office.received(sender))
@@ -250,8 +250,8 @@ def test_ratings_from_the_rest_webhook_are_stored_with_the_answer_and_change_not
         assert requests.post(url, json=bad, timeout=30).status_code == 400
     stored = rows(office, "SELECT * FROM feedback WHERE sender_id = ? ORDER BY id", sender)
     assert [(r["kind"], r["rating"], r["topic"], r["region"], r["language"]) for r in stored] == [
-        ("answer", -1, "materials", "wuhan", "en"),
-        ("conversation", 5, "materials", "wuhan", "en"),
+        ("answer", -1, "materials", "420100", "en"),
+        ("conversation", 5, "materials", "420100", "en"),
     ]
     assert stored[0]["model_id"] and stored[0]["confidence"] and stored[0]["channel"] == "rest"
 
