@@ -73,7 +73,9 @@ def test_quick_replies_are_an_inline_keyboard_one_button_a_row_within_telegrams_
     assert post(platform_assistant, update(7003, "what documents do I need?")).status_code == 200
     (keyboard,) = wait_for(lambda: keyboards(sent_to(standin, 7003)))
     related = knowledge.answer("materials", "en").buttons
-    assert [row[0]["text"] for row in keyboard] == [button.title for button in related]
+    titles = [row[0]["text"] for row in keyboard]
+    # The related topics, then the answer's rating buttons (actions/feedback.py).
+    assert titles == [button.title for button in related] + ["👍", "👎"]
     assert all(len(row) == 1 for row in keyboard)
     assert all(len(row[0]["callback_data"].encode()) <= 64 for row in keyboard)
 
