@@ -111,11 +111,20 @@ def respond(knowledge: KnowledgeBase, turn: Turn) -> Tuple[Reply, Dict[str, Any]
 def follow_up_topic(knowledge: KnowledgeBase, turn: Turn) -> Optional[str]:
     """The topic of a short message that leans on the previous answer ("and the fee?",
     "for my mum?", "那小孩呢") when the classifier could not place it on its own."""
-    if not turn.previous_topic or turn.places.named or not elliptical(turn.text):
+    if not turn.previous_topic or not elliptical(turn.text):
         return None
-    if turn.intent not in (FALLBACK_INTENT, None) and turn.confidence >= FOLLOW_UP_CONFIDENCE:
+    unsure = turn.intent in (FALLBACK_INTENT, None, *NO_QUESTION, "ask_help") or (
+        turn.confidence < FOLLOW_UP_CONFIDENCE
+    )
+    if not unsure:
         return None
-    return knowledge.follow_up_topic(turn.text)
+    cue = knowledge.follow_up_topic(turn.text)
+    if cue:
+        return cue
+    # "what about Xiamen?", "天津呢": the previous question, for the place named now.
+    if turn.places.named and knowledge.topics[turn.previous_topic].regional:
+        return turn.previous_topic
+    return None
 
 
 def elliptical(text: str) -> bool:

@@ -4,7 +4,7 @@
 
 Variants: the project's pipeline; without English spelling correction; without
 Traditional-to-Simplified conversion; without the generated pinyin examples
-(data/nlu/pinyin); with none of the three. Each variant's spaCy pipeline is built with
+(data/nlu/pinyin); without place names marked as places; with none of the four. Each variant's spaCy pipeline is built with
 `spacy_pipeline.build`'s switches and a model is trained with `sscard train` into a
 temporary folder, then scored with evaluation.nlu (intent accuracy, out-of-scope
 precision). About two minutes a variant on two cores. The figures are the README's.
@@ -36,7 +36,10 @@ VARIANTS = (
     Variant("without spelling correction", ("--no-spelling",)),
     Variant("without Traditional to Simplified", ("--no-simplify",)),
     Variant("without the pinyin examples", pinyin_data=False),
-    Variant("none of the three", ("--no-spelling", "--no-simplify"), pinyin_data=False),
+    Variant("without place names marked", ("--no-places",)),
+    Variant(
+        "none of the four", ("--no-spelling", "--no-simplify", "--no-places"), pinyin_data=False
+    ),
 )
 
 

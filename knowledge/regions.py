@@ -20,7 +20,7 @@ What is not a place, however close it is to one:
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -80,6 +80,9 @@ CHINESE_CONTAINERS = (
     "米粉",
     "烤鸭",
     "小吃",
+    "小面",
+    "火锅",
+    "麻辣烫",
     "先生",
     "女士",
     "老师",
@@ -88,9 +91,17 @@ CHINESE_CONTAINERS = (
     "师傅",
     "小姐",
 )
-_PEOPLE = "同事|朋友|老师|同学|领导|老板|经理|亲戚|家人|邻居|师傅"
-# A name given to a person: "我叫张北京", "我同事张北京", "张北京是我同事".
-_CHINESE_NAMING = re.compile(rf"(叫|名叫|名字叫|名字是|姓名是|姓名|{_PEOPLE})[\u4e00-\u9fff]?$")
+_PEOPLE = (
+    "同事|朋友|老师|同学|领导|老板|经理|亲戚|家人|邻居|师傅|闺女|女儿|儿子|老婆|老公|孩子|宝宝|"
+    "姐姐|哥哥|弟弟|妹妹"
+)
+# A name given to a person: "我叫张北京", "我同事张北京", "我闺女安宁", "张北京是我同事"; the
+# character between, if any, is a surname, not 在/去/住 ("我儿子在北京" names Beijing).
+_CHINESE_NAMING = re.compile(
+    rf"(叫|名叫|名字叫|名字是|姓名是|姓名|{_PEOPLE})[^\W在去到从住是的回来_]?$"
+)
+# Set phrases a place's name ends: 祝您安康 (good health), 不得安宁 (no peace).
+_CHINESE_PHRASE_BEFORE = re.compile(r"(祝您|祝你|祝|不得)$")
 _CHINESE_PERSON_AFTER = re.compile(rf"^(是|为)?我的?({_PEOPLE})")
 # "不是广州", "不在北京了": the place right after is not meant (a word like 在 between).
 _CHINESE_NEGATION = re.compile(r"(不是|并非|而非|而不是|不在|非)(在|去|说)?$")
@@ -122,9 +133,19 @@ KIND_WORDS: Dict[str, Tuple[str, ...]] = {
 ENGLISH_CONTAINERS = frozenset(
     "road rd street st avenue ave boulevard blvd lane lu jie dajie university univ college school "
     "hospital bank park square plaza mall hotel restaurant company co corp ltd group motors auto "
-    "automobile beer airport station port fc team tv daily bridge cuisine food dialect".split()
+    "automobile beer airport station port fc team tv daily bridge cuisine food dialect hotpot "
+    "pepper noodle noodles duck dumplings opera airlines airline bookstore insurance moutai tea "
+    "style restaurant".split()
 )
 PERSON_TITLES = frozenset("mr mrs ms miss dr mister madam prof professor sir".split())
+# A name right after one of these is a person's: "my coworker Huang Shan", "my friend Yan Tai".
+PERSON_WORDS = frozenset(
+    "friend coworker co-worker colleague manager boss accountant daughter son wife husband "
+    "neighbour neighbor teacher named called classmate cousin uncle aunt mate newborn baby kid "
+    "child".split()
+)
+# Prepositions before a place ("in Xi An"): a surname-like first syllable is then the place's.
+LOCATIVES = frozenset("in at to from near of around".split())
 # Common surnames: a county's name right after one is more likely a person's given name.
 SURNAMES = frozenset(
     "wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo zheng "
@@ -134,7 +155,7 @@ SURNAMES = frozenset(
 # "not Guangzhou", "not in Wuxi", "instead of Nanhai": the place right after is not meant.
 _ENGLISH_NEGATION = re.compile(
     r"\b(not|isn't|wasn't|aren't|isnt|wasnt|never|instead of|rather than)"
-    r"(\s+(in|at|from|the))?\s*$",
+    r"(\s+the\s+one)?(\s+(in|at|from|the))?\s*$",
     re.IGNORECASE,
 )
 # "Bank of Ningbo", "University of Hong Kong": the place names an institution.
@@ -171,7 +192,8 @@ def simplified(text: str) -> str:
 
 
 def normalise_english(word: str) -> str:
-    return re.sub(r"['’\-.\s]", "", word.lower())
+    word = re.sub(r"['’]s$", "", word.lower())  # Xinyang's is Xinyang
+    return re.sub(r"['’\-.\s]", "", word)
 
 
 @dataclass(frozen=True)
@@ -284,6 +306,17 @@ class RegionDirectory:
             }
         )
 
+    def place_words(self) -> List[str]:
+        """Every name of a division that is one token: each Chinese form, and each romanised
+        or English name of one word (for the classifier's place marker)."""
+        english = {
+            normalise_english(form)
+            for region in self.regions.values()
+            for form in region.forms_en
+            if " " not in form
+        }
+        return sorted(set(self._chinese) | english)
+
     def counts(self) -> Dict[str, int]:
         """Divisions by level."""
         found: Dict[str, int] = {}
@@ -295,8 +328,10 @@ class RegionDirectory:
 
     def find(self, text: str) -> List[Mention]:
         """Every mention of a place in `text`, in order, with all it can mean."""
-        mentions = self._find_chinese(text) + self._find_english(text)
-        return sorted(mentions, key=lambda mention: mention.start)
+        mentions = sorted(
+            self._find_chinese(text) + self._find_english(text), key=lambda mention: mention.start
+        )
+        return _corrected(mentions, text)
 
     def resolve_name(self, name: str) -> List[Region]:
         """The divisions a place name on its own can mean (an entity value, a button)."""
@@ -359,6 +394,10 @@ class RegionDirectory:
             return True
         if _CHINESE_PERSON_AFTER.search(text[end:]):
             return True
+        if form not in self._full_names and _CHINESE_PHRASE_BEFORE.search(
+            text[max(0, start - 2) : start]
+        ):
+            return True
         return bool(_CHINESE_NAMING.search(text[max(0, start - 5) : start]))
 
     def _find_english(self, text: str) -> List[Mention]:
@@ -377,7 +416,11 @@ class RegionDirectory:
 
     def _english_at(self, text: str, words, index: int) -> Optional[Tuple[Mention, int]]:
         before = words[index - 1][2] if index else ""
-        if before in PERSON_TITLES or _ENGLISH_CONTAINER_BEFORE.search(text[: words[index][0]]):
+        if (
+            before in PERSON_TITLES
+            or before in PERSON_WORDS
+            or _ENGLISH_CONTAINER_BEFORE.search(text[: words[index][0]])
+        ):
             return None
         for size in range(min(self._longest_english + 1, len(words) - index), 0, -1):
             span = words[index : index + size]
@@ -396,15 +439,11 @@ class RegionDirectory:
                 candidates = list(self._english.get(key, []))
                 if candidates and after in ENGLISH_CONTAINERS:
                     return None
-                if (
-                    candidates
-                    and before in SURNAMES
-                    and all(r.level == "county" for r in candidates)
-                ):
-                    return None
             fuzzy = False
             if not candidates and size <= 2 and self._may_be_misspelt(span):
                 candidates, fuzzy = self._closest(key), True
+            if candidates and not kinds and _a_persons_name(text, words, index, size, before):
+                return None
             if candidates:
                 used = size + (1 if kinds else 0)
                 end = words[index + used - 1][1]
@@ -441,6 +480,36 @@ class RegionDirectory:
         if len(forms) > 1:
             return []  # as close to two names: not a guess to make
         return [r for r in self._english[forms[0]] if r.level != "county"]
+
+
+# "... but that was wrong, it's Taizhou in Zhejiang", "我说错了，是漳州": the places named
+# before such words are the ones taken back, when a place is named after them.
+_CORRECTION = re.compile(
+    r"\b(that was wrong|that's wrong|i was wrong|wrong one|i meant|i mean|sorry,? (it's|its))\b"
+    r"|说错了|打错了|搞错了|写错了|弄错了|更正一下",
+    re.IGNORECASE,
+)
+
+
+def _corrected(mentions: List[Mention], text: str) -> List[Mention]:
+    cue = None
+    for cue in _CORRECTION.finditer(text):
+        pass
+    if cue is None or not any(m.start >= cue.end() for m in mentions):
+        return mentions
+    return [replace(m, negated=True) if m.end <= cue.start() else m for m in mentions]
+
+
+def _a_persons_name(text: str, words, index: int, size: int, before: str) -> bool:
+    """A capitalised name after a surname ("Li Huaian", "Liu Changsha"), or written as
+    surname and given name ("Huang Shan", "Yan Tai") where no preposition puts a place."""
+    written = [text[start:end] for start, end, _ in words[index : index + size]]
+    if not all(word[:1].isupper() for word in written):
+        return False
+    previous = text[words[index - 1][0] : words[index - 1][1]] if index else ""
+    if before in SURNAMES and previous[:1].isupper():
+        return True
+    return size == 2 and words[index][2] in SURNAMES and before not in LOCATIVES
 
 
 def _chinese_role(before: str) -> Optional[str]:

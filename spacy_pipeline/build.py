@@ -6,8 +6,9 @@ The pipeline is a blank multi-language pipeline with the bilingual tokenizer, wh
 dictionary (the card's vocabulary and every Chinese place name) is filled from the
 knowledge module, and the English spelling corrector, whose dictionary is symspellpy's
 English word frequencies plus the card's English vocabulary and every romanised place
-name. Both are saved with the pipeline. Places are found and resolved by the knowledge
-module itself (knowledge/regions.py), once per message, in the action. The two switches
+name, and the place marker, which gives every place name's token the lemma "a place" for
+the classifier. All three are saved with the pipeline. Places are found and resolved by the knowledge
+module itself (knowledge/regions.py), once per message, in the action. The switches
 build the pipeline without one normalisation step, to measure what it buys
 (bench/normalisation.py).
 """
@@ -19,11 +20,15 @@ from pathlib import Path
 import spacy
 
 from knowledge import load_knowledge
+from spacy_pipeline.places import FACTORY as PLACES_FACTORY
+from spacy_pipeline.places import PlaceMarker
 from spacy_pipeline.spelling import FACTORY, SpellingCorrector, english_frequency_words
 from spacy_pipeline.tokenizer import REGISTERED_NAME, BilingualTokenizer
 
 
-def build_pipeline(simplify: bool = True, spelling: bool = True) -> "spacy.language.Language":
+def build_pipeline(
+    simplify: bool = True, spelling: bool = True, places: bool = True
+) -> "spacy.language.Language":
     nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": REGISTERED_NAME}}})
     nlp.meta.update(
         name="sscard",
@@ -43,6 +48,10 @@ def build_pipeline(simplify: bool = True, spelling: bool = True) -> "spacy.langu
         corrector.add_domain_words(
             [*knowledge.english_vocabulary, *knowledge.regions.english_words()]
         )
+    if places:
+        marker = nlp.add_pipe(PLACES_FACTORY)
+        assert isinstance(marker, PlaceMarker)
+        marker.add_words(knowledge.regions.place_words())
     return nlp
 
 
@@ -53,8 +62,11 @@ def main() -> None:
         "--no-simplify", action="store_true", help="leave Traditional script as it is"
     )
     parser.add_argument("--no-spelling", action="store_true", help="no English spelling correction")
+    parser.add_argument("--no-places", action="store_true", help="place names not marked as places")
     args = parser.parse_args()
-    nlp = build_pipeline(simplify=not args.no_simplify, spelling=not args.no_spelling)
+    nlp = build_pipeline(
+        simplify=not args.no_simplify, spelling=not args.no_spelling, places=not args.no_places
+    )
     # A fresh folder: a component left over from an earlier build would be loaded with it.
     shutil.rmtree(args.output, ignore_errors=True)
     Path(args.output).mkdir(parents=True, exist_ok=True)
