@@ -492,9 +492,8 @@ _CORRECTION = re.compile(
 
 
 def _corrected(mentions: List[Mention], text: str) -> List[Mention]:
-    cue = None
-    for cue in _CORRECTION.finditer(text):
-        pass
+    cues = list(_CORRECTION.finditer(text))
+    cue = cues[-1] if cues else None
     if cue is None or not any(m.start >= cue.end() for m in mentions):
         return mentions
     return [replace(m, negated=True) if m.end <= cue.start() else m for m in mentions]
