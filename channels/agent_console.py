@@ -41,7 +41,7 @@ from sanic.response import HTTPResponse
 
 from operators.agents import read_agents, secret_matches
 from operators.bridge import ConversationBridge, NotHandedOver, history
-from operators.console import ConsoleHandover
+from operators.console import ConsoleHandover, region_label
 from operators.handover import register
 from privacy.personal_data import mask_text
 
@@ -217,7 +217,11 @@ class AgentConsoleInput(InputChannel):
                 {
                     "entry": entry,
                     "slots": {
-                        slot: tracker.get_slot(slot) for slot in ("topic", "language", "region")
+                        "topic": tracker.get_slot("topic"),
+                        "language": tracker.get_slot("language"),
+                        "region": region_label(
+                            tracker.get_slot("region"), tracker.get_slot("language")
+                        ),
                     },
                     "history": [vars(line) for line in history(tracker)],
                 }

@@ -77,7 +77,7 @@ class ConsoleHandover:
             "channel": tracker.get_latest_input_channel(),
             "language": tracker.get_slot("language"),
             "topic": tracker.get_slot("topic"),
-            "region": tracker.get_slot("region"),
+            "region": region_label(tracker.get_slot("region"), tracker.get_slot("language")),
             "status": "waiting",
             "agent": None,
             "requested_at": now,
@@ -244,3 +244,11 @@ class ConsoleHandover:
         if self.bridge is None:
             raise RuntimeError("the console is not attached to a running server yet")
         return self.bridge
+
+
+def region_label(code: Optional[str], language: Optional[str]) -> Optional[str]:
+    """The remembered region as agents read it: its name (the slot holds its division code)."""
+    from knowledge import load_knowledge
+
+    region = load_knowledge().regions.get(code)
+    return region.name(language or "zh") if region else code

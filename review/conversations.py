@@ -141,7 +141,7 @@ def summarise(conversations: List[Conversation], timezone: str) -> Summary:
         },
         topics=Counter(topic for c in conversations for topic in c.topics),
         languages=Counter(c.language or "unknown" for c in conversations),
-        regions=Counter(c.region or "not given" for c in conversations),
+        regions=Counter(region_name(c.region) for c in conversations),
         unanswered=[text for c in conversations for text in c.unanswered],
     )
 
@@ -176,3 +176,13 @@ def read_feedback(engine: sa.engine.Engine) -> FeedbackSummary:
         comments=[r["comment"] for r in rows if r["comment"]][-20:],
         models=Counter(r["model_id"] or "unknown" for r in rows),
     )
+
+
+def region_name(code: Optional[str]) -> str:
+    """A region as the report shows it: its Chinese name (the slot holds the division code)."""
+    if not code:
+        return "not given"
+    from knowledge import load_knowledge
+
+    region = load_knowledge().regions.get(code)
+    return region.name_zh if region else code

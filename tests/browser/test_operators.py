@@ -129,7 +129,7 @@ def test_a_person_takes_over_replies_and_hands_back(browser, office, web_url, kn
 
     # The console shows the conversation with what the bot remembered: region, language.
     item = console.locator(".conversation-item").first
-    expect(item).to_contain_text("wuhan")
+    expect(item).to_contain_text("武汉市")
     expect(item).to_contain_text("zh")
     item.click()
     expect(console.locator("#history .line.user").last).to_have_text(re.compile("转人工"))
@@ -165,7 +165,7 @@ def test_a_person_takes_over_replies_and_hands_back(browser, office, web_url, kn
     expect(widget.locator(".sscard-thanks")).to_have_count(1)
     stored = rows(office, "SELECT * FROM feedback WHERE sender_id = ?", sender)
     assert [(r["kind"], r["rating"], r["topic"], r["language"], r["region"]) for r in stored] == [
-        ("answer", 1, "lost_card", "zh", "wuhan")
+        ("answer", 1, "lost_card", "zh", "420100")
     ]
     assert stored[0]["model_id"] and stored[0]["source"] and stored[0]["confidence"]
 
