@@ -15,7 +15,7 @@ MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcar
 PYTEST := $(ENV) pytest -q -p no:cacheprovider
 
 .PHONY: help venv spacy train run run-cluster test lint typecheck test-unit test-data test-package \
-	test-nlu test-stories test-e2e test-channels test-browser test-cluster bench lock clean \
+	test-model test-nlu test-stories test-e2e test-channels test-browser test-cluster bench lock clean \
 	regions pinyin-data knowledge-stats evaluate wechat-menu report purge forget agent screenshots \
 	packages-test packages-run packages-run-cluster
 
@@ -59,7 +59,7 @@ run-cluster: packages-run-cluster $(MODEL) ## Start the scale-out profile (nginx
 wechat-menu: $(STAMP) ## Push channels/wechat_menu.yml as the Official Account's menu (WECHAT_APP_ID, WECHAT_APP_SECRET)
 	$(ENV) python -m channels.wechat_menu
 
-test: packages-test lint typecheck test-unit test-data test-package test-nlu test-stories test-e2e \
+test: packages-test lint typecheck test-unit test-data test-package test-model test-nlu test-stories test-e2e \
 	test-channels test-browser test-cluster ## Run every test, cheapest first
 
 lint: $(STAMP) ## ruff: lint and format check
@@ -70,7 +70,11 @@ typecheck: $(STAMP) ## mypy on the project's own packages
 
 test-unit: packages-test $(SPACY_PIPELINE) ## Knowledge, regions, pipeline, components, actions, stores, fixes to Rasa
 	$(PYTEST) tests/knowledge tests/actions tests/spacy_pipeline tests/components tests/rasa_fixes \
-	  tests/lock_store tests/tracker_store tests/channels/unit tests/bench tests/privacy tests/operators
+	  tests/lock_store tests/tracker_store tests/channels/unit tests/bench tests/privacy tests/operators \
+	  --ignore=tests/rasa_fixes/test_model_checksum.py
+
+test-model: $(MODEL) ## The trained model: its recorded checksum, refusal of a changed or unrecorded one
+	$(PYTEST) tests/rasa_fixes/test_model_checksum.py
 
 test-data: $(STAMP) ## rasa data validate, failing on any warning
 	$(ENV) sscard data validate --fail-on-warnings
