@@ -37,7 +37,12 @@ def main() -> None:
     from knowledge import load_knowledge
 
     rasa_fixes.install()
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # Rasa's CLI does this; without it every parse is printed
 
     agent = Agent.load(args.model)
     directory = load_knowledge().regions

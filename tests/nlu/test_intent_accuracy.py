@@ -2,12 +2,35 @@
 
 import pytest
 
+from evaluation.follow_ups import evaluate_follow_ups, follow_up_files, read_follow_ups
 from evaluation.leaks import near_duplicates
-from evaluation.nlu import LANGUAGES, ROOT, evaluate_files, examples_of, held_out_files
+from evaluation.nlu import (
+    COMPOUND_SEPARATOR,
+    LANGUAGES,
+    ROOT,
+    TEST_SETS,
+    evaluate,
+    evaluate_files,
+    examples_of,
+    held_out_files,
+    parse_all,
+)
+from evaluation.places import evaluate_places
 from tests.servers import MODEL
 
-# Floors a retrained model must keep; the measured figures are in docs/benchmarks.md.
-MIN_ACCURACY = {"en": 0.85, "zh": 0.85}
+# Floors a retrained model must keep, a little under what the held-out sets measure
+# (README "Understanding as people write": `make evaluate SETS=test`). A floor is raised
+# when a change measured on the development sets lifts the figure, never lowered to let a
+# change through.
+MIN_ACCURACY = {"en": 0.88, "zh": 0.90}
+# Of the messages answered "that is not something I cover", how many really were not about
+# the card (a card question wrongly refused is the worse mistake), and of the real
+# out-of-scope questions, how many were refused instead of answered as a card topic.
+MIN_OUT_OF_SCOPE_PRECISION = {"en": 0.80, "zh": 0.88}
+MIN_OUT_OF_SCOPE_RECALL = {"en": 0.88, "zh": 0.85}
+MIN_COMPOUND = {"en": 0.68, "zh": 0.60}  # every question of the message, in order
+MIN_FOLLOW_UPS = {"en": 0.65, "zh": 0.75}  # answered in the context of the previous turn
+MIN_PLACES = 0.95  # recall and precision on the resolved division, not on "some place"
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +73,36 @@ def test_the_leak_check_catches_copies_that_differ_in_case_punctuation_script_an
 def test_intent_accuracy_on_the_held_out_test_set(evaluations, language):
     result = evaluations[language]
     assert result.accuracy >= MIN_ACCURACY[language], f"{language}: {result.report()}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_out_of_scope_is_refused_and_card_questions_are_not(evaluations, language):
+    result = evaluations[language]
+    assert result.out_of_scope_precision >= MIN_OUT_OF_SCOPE_PRECISION[language], result.report()
+    assert result.out_of_scope_recall >= MIN_OUT_OF_SCOPE_RECALL[language], result.report()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_question_of_a_compound_message_is_answered_in_order(agent, language):
+    compound = [e for e in examples_of(held_out_files(language)) if COMPOUND_SEPARATOR in e.intent]
+    assert len(compound) >= 20
+    result = evaluate(compound, parse_all(agent.parse_message, [e.text for e in compound]))
+    assert result.accuracy >= MIN_COMPOUND[language], result.report()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_follow_ups_are_answered_in_the_context_of_the_previous_answer(agent, language):
+    follow_ups = read_follow_ups(follow_up_files(language, "test"))
+    assert len(follow_ups) >= 40
+    scores = evaluate_follow_ups(agent.parse_message, follow_ups, language)
+    assert scores.accuracy >= MIN_FOLLOW_UPS[language], scores.report()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_places_are_read_as_the_right_division(language):
+    from knowledge import load_knowledge
+
+    files = sorted(TEST_SETS.glob(f"test_places*_{language}.yml"))
+    scores = evaluate_places(load_knowledge().regions, examples_of(files))
+    assert scores.annotated >= 60
+    assert scores.recall >= MIN_PLACES and scores.precision >= MIN_PLACES, scores.report()
