@@ -71,6 +71,7 @@ typecheck: $(STAMP) ## mypy on the project's own packages
 test-unit: packages-test $(SPACY_PIPELINE) ## Knowledge, regions, pipeline, components, actions, stores, fixes to Rasa
 	$(PYTEST) tests/knowledge tests/actions tests/spacy_pipeline tests/components tests/rasa_fixes \
 	  tests/lock_store tests/tracker_store tests/channels/unit tests/bench tests/privacy tests/operators \
+	  tests/scripts \
 	  --ignore=tests/rasa_fixes/test_model_checksum.py
 
 test-model: $(MODEL) ## The trained model: its recorded checksum, refusal of a changed or unrecorded one
