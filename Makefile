@@ -24,8 +24,9 @@ help: ## List the commands
 
 # Debian packages that a command starts (scripts/system-packages.txt): installed as root,
 # otherwise the command stops at once and names the install command.
-packages-%:
-	@scripts/system_packages.sh $*
+# (Explicit rules: make never applies a pattern rule to a .PHONY target.)
+packages-test packages-run packages-run-cluster:
+	@scripts/system_packages.sh $(@:packages-%=%)
 
 $(STAMP): requirements/runtime.lock requirements/dev.lock pyproject.toml
 	@python_bin=$$(scripts/find_python.sh) && echo "Creating $(VENV) with $$python_bin" && \

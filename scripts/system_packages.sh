@@ -2,10 +2,12 @@
 # Make sure the Debian packages that a command starts are installed.
 #   scripts/system_packages.sh test|run|run-cluster
 # As root, installs the missing ones (apt-get); otherwise stops at once and prints the
-# exact command that installs them. The list is scripts/system-packages.txt.
+# exact command that installs them. The list is scripts/system-packages.txt
+# (SSCARD_SYSTEM_PACKAGES names another, as the tests do).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:?usage: scripts/system_packages.sh test|run|run-cluster}"
+list="${SSCARD_SYSTEM_PACKAGES:-scripts/system-packages.txt}"
 
 missing=()
 while read -r package needed_by; do
@@ -15,7 +17,7 @@ while read -r package needed_by; do
       missing+=("$package")
     fi
   done
-done < scripts/system-packages.txt
+done < "$list"
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 command="apt-get install -y --no-install-recommends ${missing[*]}"
