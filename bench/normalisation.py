@@ -20,7 +20,13 @@ from typing import Dict, List, Sequence, Tuple
 
 import yaml
 
-from evaluation.nlu import LANGUAGES, dev_set_files, evaluate_files, held_out_files
+from evaluation.nlu import (
+    LANGUAGES,
+    dev_set_files,
+    evaluate_files,
+    held_out_files,
+    quiet_rasa_logging,
+)
 from scripts.processes import BIN, ROOT, quiet_environment
 
 
@@ -99,6 +105,7 @@ def score(model: Path, sets: Sequence[str]) -> Dict[Tuple[str, str], Tuple[float
     import rasa_fixes
 
     rasa_fixes.install()
+    quiet_rasa_logging()
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))

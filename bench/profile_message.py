@@ -34,23 +34,13 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 from bench.load import conversation_script, repeat_script
+from evaluation.nlu import quiet_rasa_logging
 from scripts.processes import MODEL, ROOT, ensure_ready, free_port, start_action_server
 
 CONVERSATION_LENGTH = 10
 
 
 # --------------------------------------------------------------------------- set-up
-
-
-def quiet_rasa_logging() -> None:
-    """Rasa's CLI sets its log levels; in-process, structlog would print every debug event."""
-    import logging
-
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
 
 
 def project_endpoints() -> Dict:

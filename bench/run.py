@@ -325,8 +325,13 @@ def evaluate_model(model: Path, out: Path) -> None:
     from rasa.core.agent import Agent
 
     import rasa_fixes
-    from bench.profile_message import quiet_rasa_logging
-    from evaluation.nlu import LANGUAGES, evaluate_files, examples_of, held_out_files
+    from evaluation.nlu import (
+        LANGUAGES,
+        evaluate_files,
+        examples_of,
+        held_out_files,
+        quiet_rasa_logging,
+    )
 
     # The model is loaded as `sscard run` loads it: with the project's fixes (its checksum
     # checked, the components' overrides guarded by the version check).

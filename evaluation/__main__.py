@@ -22,6 +22,7 @@ from evaluation.nlu import (
     examples_of,
     held_out_files,
     parse_all,
+    quiet_rasa_logging,
 )
 from evaluation.places import evaluate_places
 
@@ -37,12 +38,9 @@ def main() -> None:
     from knowledge import load_knowledge
 
     rasa_fixes.install()
-    import logging
-
     from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
 
-    configure_structlog(logging.WARNING)  # Rasa's CLI does this; without it every parse is printed
+    quiet_rasa_logging()
 
     agent = Agent.load(args.model)
     directory = load_knowledge().regions

@@ -40,6 +40,17 @@ class Example:
         return self.intent.split(COMPOUND_SEPARATOR)
 
 
+def quiet_rasa_logging() -> None:
+    """Rasa's CLI sets its log levels; in-process, structlog would print every debug event."""
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 def read_examples(path: Path) -> List[Example]:
     """Every example of a Rasa NLU file, read with Rasa's loader."""
     from rasa.shared.nlu.training_data.loading import load_data
