@@ -126,6 +126,19 @@ def test_every_question_of_a_message_is_answered_in_the_order_asked(
 
 
 @pytest.mark.parametrize(
+    "message, topic",
+    [
+        ("wo de shebaoka diu le, zenme buban", "lost_card"),
+        ("ban shebaoka yao dai shenme", "materials"),
+    ],
+)
+def test_chinese_written_in_pinyin_is_answered_in_chinese(assistant, knowledge, message, topic):
+    reply = say(assistant, new_sender(), message)
+    assert reply["custom"]["topic"] == topic
+    assert answers(reply, knowledge, topic, "zh")
+
+
+@pytest.mark.parametrize(
     "message, shown, not_shown",
     [
         ("Can I see Article 58 in Chinese?", "zh", "en"),
