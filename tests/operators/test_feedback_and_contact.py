@@ -16,7 +16,7 @@ from tracker_store.cached_sql import CachedSQLTrackerStore
 ANSWER = {
     "topic": "materials",
     "language": "en",
-    "region": "wuhan",
+    "region": "420100",
     "source": "Fact sheet",
     "confidence": "M",
 }
@@ -101,7 +101,7 @@ def test_a_rating_is_stored_with_the_rated_answer_not_an_agent_s_reply(tracker_s
     ]
     assert (
         rows[0]["model_id"] == "m1"
-        and rows[0]["region"] == "wuhan"
+        and rows[0]["region"] == "420100"
         and rows[0]["confidence"] == "M"
     )
 
