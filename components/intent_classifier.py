@@ -60,6 +60,9 @@ NO_QUESTION_OF_THEIR_OWN = frozenset({"greet", "thank", "inform_region"})
 REPORTS = frozenset({"report_lost_card", "report_damaged_card"})
 REPORT_CONFIDENCE = 0.7
 RANKING_LENGTH = 10
+# A message read as only naming a place that also asks something gets the card question
+# ranked next, if the classifier gives it at least this much.
+PLACE_QUESTION_CONFIDENCE = 0.2
 # skops reads these as data; any other type it does not trust makes the model fail to load.
 TRUSTED_TYPES = [
     "collections.defaultdict",
@@ -206,9 +209,22 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(QUESTIONS, [q["name"] for q in questions], add_to_output=True)
             elif questions and intent["name"] in NO_QUESTION_OF_THEIR_OWN:
                 intent = questions[0]
+            elif intent["name"] == "inform_region" and asks_something(message.get(TEXT) or ""):
+                # "江苏泰州的卡去哪领": a place and a question in one clause; the place
+                # outweighs the question's few words, but the message asks something.
+                intent = self._card_question(ranking) or intent
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+    def _card_question(self, ranking: List[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
+        """The most likely card question of the ranking, if it is likely enough."""
+        for candidate in ranking:
+            if candidate["name"] not in NOT_A_QUESTION:
+                if candidate["confidence"] >= PLACE_QUESTION_CONFIDENCE:
+                    return candidate
+                return None
+        return None
 
     def _ranking(self, text: str) -> List[Dict[Text, Any]]:
         probabilities = self.pipeline.predict_proba([text])[0]

@@ -139,6 +139,16 @@ def test_a_place_or_a_greeting_before_one_question_leaves_the_message_to_the_que
     assert not parsed.get(QUESTIONS)
 
 
+@pytest.mark.parametrize("text", ["成都的卡在哪办理", "I live in Wuhan, which office"])
+def test_a_place_and_a_question_in_one_clause_get_the_question(trained, nlp, text):
+    assert classify(trained, nlp, text).get("intent")["name"] == "ask_department"
+
+
+@pytest.mark.parametrize("text", ["我在成都", "I am in Wuhan"])
+def test_a_message_that_only_names_a_place_stays_a_place(trained, nlp, text):
+    assert classify(trained, nlp, text).get("intent")["name"] == "inform_region"
+
+
 def test_a_story_around_one_question_is_not_a_second_question(trained, nlp):
     parsed = classify(
         trained,
