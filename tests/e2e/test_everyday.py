@@ -2,19 +2,9 @@
 language, in whole conversations through the REST webhook, in both languages. Each answer
 is checked against the knowledge module: its topic, its language and its own sentences."""
 
-import uuid
-
 import pytest
 
-
-def new_sender() -> str:
-    return f"everyday-{uuid.uuid4().hex[:12]}"
-
-
-def say(assistant, sender, text):
-    messages = assistant.say(sender, text)
-    assert len(messages) == 1, messages
-    return messages[0]
+from tests.e2e.conversation import new_sender, say
 
 
 def answers(reply, knowledge, topic, language):
@@ -57,7 +47,7 @@ EVERYDAY = [
 def test_each_everyday_question_gets_its_own_answer(
     assistant, knowledge, topic, language, question
 ):
-    reply = say(assistant, new_sender(), question)
+    reply = say(assistant, new_sender("everyday"), question)
     assert reply["custom"]["topic"] == topic, reply["text"][:120]
     assert answers(reply, knowledge, topic, language)
     assert reply["custom"]["facts"] and reply["custom"]["source"]
@@ -69,7 +59,7 @@ def test_each_everyday_question_gets_its_own_answer(
 def test_a_question_with_a_place_is_answered_not_only_acknowledged(
     assistant, knowledge, language, message
 ):
-    reply = say(assistant, new_sender(), message)
+    reply = say(assistant, new_sender("everyday"), message)
     assert reply["custom"]["topic"] == "foreigners"
     assert reply["custom"]["region"] == "310000"
     assert answers(reply, knowledge, "foreigners", language)
@@ -87,7 +77,7 @@ def test_a_question_with_a_place_is_answered_not_only_acknowledged(
 def test_a_follow_up_is_answered_in_the_context_of_the_previous_answer(
     assistant, knowledge, language, first, first_topic, follow_up, topic
 ):
-    sender = new_sender()
+    sender = new_sender("everyday")
     assert say(assistant, sender, first)["custom"]["topic"] == first_topic
     reply = say(assistant, sender, follow_up)
     assert reply["custom"]["topic"] == topic
@@ -95,7 +85,7 @@ def test_a_follow_up_is_answered_in_the_context_of_the_previous_answer(
 
 
 def test_a_follow_up_about_another_place_keeps_the_topic(assistant, knowledge):
-    sender = new_sender()
+    sender = new_sender("everyday")
     first = say(assistant, sender, "how long does printing the card take in Chengdu?")
     assert first["custom"]["topic"] == "printing_time" and first["custom"]["region"] == "510100"
     other = say(assistant, sender, "那在武汉呢")
@@ -119,7 +109,7 @@ def test_a_follow_up_about_another_place_keeps_the_topic(assistant, knowledge):
 def test_every_question_of_a_message_is_answered_in_the_order_asked(
     assistant, knowledge, language, message, topics
 ):
-    reply = say(assistant, new_sender(), message)
+    reply = say(assistant, new_sender("everyday"), message)
     assert reply["custom"]["topics"] == topics
     positions = [reply["text"].find(knowledge.topics[t].answer[0].get(language)) for t in topics]
     assert -1 not in positions and positions == sorted(positions), positions
@@ -133,7 +123,7 @@ def test_every_question_of_a_message_is_answered_in_the_order_asked(
     ],
 )
 def test_chinese_written_in_pinyin_is_answered_in_chinese(assistant, knowledge, message, topic):
-    reply = say(assistant, new_sender(), message)
+    reply = say(assistant, new_sender("everyday"), message)
     assert reply["custom"]["topic"] == topic
     assert answers(reply, knowledge, topic, "zh")
 
@@ -148,7 +138,7 @@ def test_chinese_written_in_pinyin_is_answered_in_chinese(assistant, knowledge, 
 def test_article_58_is_shown_in_the_language_asked_for(
     assistant, knowledge, message, shown, not_shown
 ):
-    reply = say(assistant, new_sender(), message)
+    reply = say(assistant, new_sender("everyday"), message)
     assert reply["custom"]["topic"] == "legal_basis"
     article = knowledge.law.articles["58"].text
     assert article.get(shown) in reply["text"]
@@ -165,6 +155,6 @@ def test_article_58_is_shown_in_the_language_asked_for(
     ],
 )
 def test_other_subjects_get_the_out_of_scope_reply(assistant, knowledge, language, message):
-    reply = say(assistant, new_sender(), message)
+    reply = say(assistant, new_sender("everyday"), message)
     assert reply["custom"]["topic"] is None
     assert reply["text"] == knowledge.messages.fallback.get(language)

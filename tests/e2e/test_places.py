@@ -3,19 +3,10 @@ places asked about with buttons, places inside questions, corrections, provinces
 counties, place names inside other words, and two places in one message."""
 
 import json
-import uuid
 
 import pytest
 
-
-def new_sender() -> str:
-    return f"places-{uuid.uuid4().hex[:12]}"
-
-
-def say(assistant, sender, text):
-    messages = assistant.say(sender, text)
-    assert len(messages) == 1, messages
-    return messages[0]
+from tests.e2e.conversation import new_sender, say
 
 
 def names_the_bureau(text, knowledge, code, language):
@@ -52,7 +43,7 @@ def region_of_button(button):
 def test_a_same_name_place_is_asked_about_and_the_button_answers_the_question(
     assistant, knowledge, language, question, name, candidates
 ):
-    sender = new_sender()
+    sender = new_sender("places")
     asked = say(assistant, sender, question)
     assert asked["custom"]["message"] == "which_place"
     assert asked["custom"]["topic"] == "department" and asked["custom"]["region"] is None
@@ -81,7 +72,7 @@ def test_a_same_name_place_is_asked_about_and_the_button_answers_the_question(
 def test_a_province_in_the_same_message_tells_same_name_places_apart(
     assistant, knowledge, language, message, code
 ):
-    answer = say(assistant, new_sender(), message)
+    answer = say(assistant, new_sender("places"), message)
     assert answer["custom"]["topic"] == "department"
     assert answer["custom"]["region"] == code
     assert names_the_bureau(answer["text"], knowledge, code, language)
@@ -97,7 +88,7 @@ def test_a_province_in_the_same_message_tells_same_name_places_apart(
 def test_a_province_named_earlier_tells_same_name_places_apart(
     assistant, knowledge, language, province, question, code
 ):
-    sender = new_sender()
+    sender = new_sender("places")
     say(assistant, sender, province)
     answer = say(assistant, sender, question)
     assert answer["custom"]["region"] == code
@@ -116,7 +107,7 @@ def test_a_province_named_earlier_tells_same_name_places_apart(
 def test_a_place_inside_a_question_gets_the_answer_for_that_place(
     assistant, knowledge, language, message, topic, code
 ):
-    sender = new_sender()
+    sender = new_sender("places")
     answer = say(assistant, sender, message)
     assert answer["custom"]["topic"] == topic
     assert answer["custom"]["region"] == code
@@ -137,7 +128,7 @@ def test_a_place_inside_a_question_gets_the_answer_for_that_place(
 def test_a_correction_replaces_the_remembered_place(
     assistant, knowledge, language, first, correction, wrong, right
 ):
-    sender = new_sender()
+    sender = new_sender("places")
     assert say(assistant, sender, first)["custom"]["region"] == wrong
     corrected = say(assistant, sender, correction)
     assert corrected["custom"]["region"] == right
@@ -154,7 +145,7 @@ def test_a_correction_replaces_the_remembered_place(
 def test_a_province_alone_says_where_people_apply_and_asks_for_the_city(
     assistant, knowledge, language, message, code
 ):
-    reply = say(assistant, new_sender(), message)
+    reply = say(assistant, new_sender("places"), message)
     assert reply["custom"]["message"] == "region_noted_province"
     assert reply["custom"]["region"] == code
     assert names_the_bureau(reply["text"], knowledge, code, language)
@@ -176,7 +167,7 @@ def test_a_province_alone_says_where_people_apply_and_asks_for_the_city(
 def test_a_county_is_answered_with_its_own_bureau_and_its_city(
     assistant, knowledge, language, message, county, city_name
 ):
-    reply = say(assistant, new_sender(), message)
+    reply = say(assistant, new_sender("places"), message)
     assert reply["custom"]["region"] == county
     assert names_the_bureau(reply["text"], knowledge, county, language)
     assert city_name in reply["text"]
@@ -191,7 +182,7 @@ def test_a_county_is_answered_with_its_own_bureau_and_its_city(
     ],
 )
 def test_a_place_name_inside_another_name_is_not_a_place(assistant, language, message):
-    reply = say(assistant, new_sender(), message)
+    reply = say(assistant, new_sender("places"), message)
     assert reply["custom"]["region"] is None
     assert reply["custom"]["topic"] in {"department", "materials", "lost_card"}
     assert "Zhongshan Municipal" not in reply["text"] and "中山市人力资源" not in reply["text"]
@@ -211,7 +202,7 @@ def test_a_place_name_inside_another_name_is_not_a_place(assistant, language, me
 def test_two_places_get_what_decides_between_them_and_a_choice(
     assistant, knowledge, language, message, places
 ):
-    sender = new_sender()
+    sender = new_sender("places")
     reply = say(assistant, sender, message)
     assert reply["custom"]["message"] == "two_places"
     assert reply["custom"]["topic"] == "department"
