@@ -5,8 +5,9 @@
 People without a Chinese input method write Chinese in toneless pinyin ("shebaoka diule
 zenme ban", "ti wo mama ling ka"). For every intent, up to PER_INTENT of its Chinese
 training examples (data/nlu/zh/, every n-th one, so the choice is stable) are written in
-pinyin, word by word as jieba segments them, into data/nlu/pinyin/<intent>.yml. Generated:
-edit the Chinese examples and regenerate instead.
+pinyin, word by word as jieba segments them, into data/nlu/pinyin/<intent>.yml, except
+those that are (nearly) a sentence of the test or development sets once in pinyin
+(evaluation.leaks). Generated: edit the Chinese examples and regenerate instead.
 """
 
 import re
@@ -16,7 +17,8 @@ import jieba
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
-from evaluation.nlu import read_examples
+from evaluation.leaks import near_duplicates
+from evaluation.nlu import LANGUAGES, dev_set_files, examples_of, held_out_files, read_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINESE = ROOT / "data" / "nlu" / "zh"
@@ -39,12 +41,18 @@ def in_pinyin(text: str, to_simplified: OpenCC) -> str:
 def main() -> None:
     to_simplified = OpenCC("t2s")
     OUTPUT.mkdir(parents=True, exist_ok=True)
+    held_out = [
+        e.text
+        for language in LANGUAGES
+        for e in examples_of([*held_out_files(language), *dev_set_files(language)])
+    ]
     total = 0
     for path in sorted(CHINESE.glob("*.yml")):
         examples = [e for e in read_examples(path) if not re.search(r"[A-Za-z]", e.text)]
         step = max(1, len(examples) // PER_INTENT)
         chosen = examples[::step][:PER_INTENT]
         lines = sorted({in_pinyin(e.text, to_simplified) for e in chosen} - {""})
+        lines = [line for line in lines if not near_duplicates([line], held_out)]
         if not lines:
             continue
         intent = chosen[0].intent
