@@ -219,12 +219,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     def _card_question(self, ranking: List[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
         """The most likely card question of the ranking, if it is likely enough."""
-        for candidate in ranking:
-            if candidate["name"] not in NOT_A_QUESTION:
-                if candidate["confidence"] >= PLACE_QUESTION_CONFIDENCE:
-                    return candidate
-                return None
-        return None
+        best = next((c for c in ranking if c["name"] not in NOT_A_QUESTION), None)
+        return best if best and best["confidence"] >= PLACE_QUESTION_CONFIDENCE else None
 
     def _ranking(self, text: str) -> List[Dict[Text, Any]]:
         probabilities = self.pipeline.predict_proba([text])[0]
