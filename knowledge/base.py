@@ -284,19 +284,13 @@ class KnowledgeBase:
         text = self.messages.two_places.get(language).format(
             first=named[0],
             second=named[1],
-            first_bureau=self._bureau_named(places[0], language),
-            second_bureau=self._bureau_named(places[1], language),
+            first_bureau=places[0].bureau(language),
+            second_bureau=places[1].bureau(language),
+            first_bureau_zh=places[0].bureau_zh,
+            second_bureau_zh=places[1].bureau_zh,
         )
         reply = self._place_buttons(text, places, "two_places", language)
         return self.combine([*answers, reply], language) if answers else reply
-
-    @staticmethod
-    def _bureau_named(region: Region, language: str) -> str:
-        """The bureau as an English answer names it everywhere: with the Chinese name that is
-        on the office's sign."""
-        if language == "zh":
-            return region.bureau_zh
-        return f"{region.bureau_en} ({region.bureau_zh})"
 
     def place_label(self, region: Region, language: str) -> str:
         """A place with what tells it apart: 'Taizhou, Jiangsu' / '江苏泰州', 'Gulou District,
