@@ -67,21 +67,28 @@ def drop_from_training(training_root: Path, held_out: Sequence[str]) -> int:
     return removed
 
 
+def held_out_sentences() -> List[str]:
+    """Every sentence of the test and development sets, in both languages."""
+    from evaluation.nlu import LANGUAGES, dev_set_files, examples_of, held_out_files
+
+    return [
+        e.text
+        for language in LANGUAGES
+        for e in examples_of([*held_out_files(language), *dev_set_files(language)])
+    ]
+
+
 def main() -> None:
     """python -m evaluation.leaks [--drop]: list the training examples that are (nearly)
     sentences of the test or development sets; --drop removes them from data/nlu/."""
     import argparse
 
-    from evaluation.nlu import LANGUAGES, ROOT, dev_set_files, examples_of, held_out_files
+    from evaluation.nlu import ROOT, examples_of
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--drop", action="store_true")
     args = parser.parse_args()
-    held_out = [
-        e.text
-        for language in LANGUAGES
-        for e in examples_of([*held_out_files(language), *dev_set_files(language)])
-    ]
+    held_out = held_out_sentences()
     training = ROOT / "data" / "nlu"
     leaked = near_duplicates(
         held_out, [e.text for e in examples_of(sorted(training.rglob("*.yml")))]

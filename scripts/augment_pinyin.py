@@ -17,8 +17,8 @@ import jieba
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
-from evaluation.leaks import near_duplicates
-from evaluation.nlu import LANGUAGES, dev_set_files, examples_of, held_out_files, read_examples
+from evaluation.leaks import held_out_sentences, near_duplicates
+from evaluation.nlu import read_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINESE = ROOT / "data" / "nlu" / "zh"
@@ -41,11 +41,7 @@ def in_pinyin(text: str, to_simplified: OpenCC) -> str:
 def main() -> None:
     to_simplified = OpenCC("t2s")
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    held_out = [
-        e.text
-        for language in LANGUAGES
-        for e in examples_of([*held_out_files(language), *dev_set_files(language)])
-    ]
+    held_out = held_out_sentences()
     total = 0
     for path in sorted(CHINESE.glob("*.yml")):
         examples = [e for e in read_examples(path) if not re.search(r"[A-Za-z]", e.text)]

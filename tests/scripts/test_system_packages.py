@@ -13,10 +13,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def make(target, packages, as_nobody=False):
+def make(target, packages):
+    """`make TARGET` with another package list, as an unprivileged user."""
     env = {**os.environ, "SSCARD_SYSTEM_PACKAGES": str(packages)}
     command = ["make", "--no-print-directory", "-C", str(ROOT), target]
-    if as_nobody and os.geteuid() == 0:
+    if os.geteuid() == 0:
         command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
 
@@ -39,7 +40,7 @@ def test_a_missing_package_stops_a_user_who_is_not_root_naming_the_install_comma
         "# package  needed by\nsscard-no-such-package  test run-cluster\n", encoding="utf-8"
     )
     package_list.chmod(0o644)
-    result = make(target, package_list, as_nobody=True)
+    result = make(target, package_list)
     assert result.returncode != 0
     assert "apt-get install -y --no-install-recommends sscard-no-such-package" in result.stderr
 
@@ -47,7 +48,7 @@ def test_a_missing_package_stops_a_user_who_is_not_root_naming_the_install_comma
 def test_installed_packages_let_the_command_go_on_silently(package_list):
     package_list.write_text("bash  test run run-cluster\n", encoding="utf-8")
     package_list.chmod(0o644)
-    result = make("packages-test", package_list, as_nobody=True)
+    result = make("packages-test", package_list)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "" and result.stderr.strip() == ""
 
@@ -55,7 +56,7 @@ def test_installed_packages_let_the_command_go_on_silently(package_list):
 def test_a_package_another_command_needs_is_not_asked_for(package_list):
     package_list.write_text("sscard-no-such-package  run-cluster\n", encoding="utf-8")
     package_list.chmod(0o644)
-    assert make("packages-test", package_list, as_nobody=True).returncode == 0
+    assert make("packages-test", package_list).returncode == 0
 
 
 def test_make_test_run_and_run_cluster_check_their_packages_before_anything_else():
