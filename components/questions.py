@@ -25,7 +25,7 @@ MIN_CLAUSE_CHARS = 2
 # What makes a clause a question rather than part of the story around it ("Ten years ago
 # the clerk typed my birthday wrong."): a question mark, a question word or particle.
 _QUESTION = re.compile(
-    r"[?？]|\b(what|how|where|when|which|who|why|whether|can|could|may|do|does|did|is|are|"
+    r"[?？]|\b((?:what|how|where|when|which|who|why)(?:'?s)?|whether|can|could|may|do|does|did|is|are|"
     r"will|would|should|must|shall|any|need|tell me|want to know)\b"
     r"|吗|呢|么|嘛|啥|什么|怎么|怎样|咋|哪|几|多少|多久|多长|是否|能否|可否|如何|请问|想问|问一下|"
     r"能不能|可不可以|可以不|要不要|有没有|是不是|会不会|需不需要|行不行|用不用"
@@ -34,9 +34,11 @@ _QUESTION = re.compile(
 )
 
 
-def asks_something(clause: str) -> bool:
-    """Whether a clause asks (a question mark, question word or particle)."""
-    return bool(_QUESTION.search(clause))
+def asks_something(clause: str, normalised: str = "") -> bool:
+    """Whether a clause asks (a question mark, question word or particle), as written or in
+    its normalised words (Traditional script as Simplified, misspellings corrected: the
+    tokens' lemmas), so that "社保卡怎麼申請" and "wher do i get it" ask as well."""
+    return bool(_QUESTION.search(clause) or _QUESTION.search(normalised))
 
 
 def clauses(text: str) -> List[Tuple[int, int]]:

@@ -114,6 +114,7 @@ def test_questions_are_classified_from_their_normalised_words(trained, nlp, text
         ("Which office, and is there a fee?", ["ask_department", "ask_fees"]),
         ("is there a fee? and where do I apply?", ["ask_fees", "ask_department"]),
         ("去哪里办，要不要交钱？", ["ask_department", "ask_fees"]),
+        ("去哪裡辦，要交錢嗎", ["ask_department", "ask_fees"]),  # asks in Traditional script
         ("I lost my card, how much is a new one?", ["report_lost_card", "ask_fees"]),
     ],
 )
@@ -188,3 +189,16 @@ def test_a_saved_model_holding_an_untrusted_type_is_refused(trained, storage, tm
         TfidfIntentClassifier.load(
             {}, bad_storage, Resource("classifier"), ExecutionContext(GraphSchema({}))
         )
+
+
+def test_the_saved_vectorizers_keep_no_dropped_training_tokens(trained, storage):
+    # CVE-2024-5206: a vectorizer that drops n-grams (min_df, max_df, max_features) keeps
+    # every dropped one in `stop_words_`, and that attribute is saved with the model.
+    loaded = TfidfIntentClassifier.load(
+        TfidfIntentClassifier.get_default_config(),
+        storage,
+        Resource("classifier"),
+        ExecutionContext(GraphSchema({})),
+    )
+    for name, vectorizer in loaded.pipeline.named_steps["features"].transformer_list:
+        assert not getattr(vectorizer, "stop_words_", None), name

@@ -27,6 +27,7 @@ def test_a_message_divides_at_sentence_ends_commas_and_joining_words(text, expec
         ("is there a fee", True),
         ("how long", True),
         ("fee?", True),
+        ("and whats the initial pin", True),
         ("收不收钱", True),
         ("要交钱不", True),
         ("去哪里办", True),
@@ -36,3 +37,16 @@ def test_a_message_divides_at_sentence_ends_commas_and_joining_words(text, expec
 )
 def test_a_clause_asks_with_a_question_mark_word_or_particle(clause, asks):
     assert asks_something(clause) is asks
+
+
+@pytest.mark.parametrize(
+    "clause, normalised",
+    [
+        ("外國人可以辦社保卡嗎", "外国人 可以 办 社保卡 吗"),
+        ("社保卡怎麼申請", "社保卡 怎么 申请"),
+        ("有沒有費用", "有没有 费用"),
+    ],
+)
+def test_a_clause_asks_in_its_normalised_words_when_not_as_written(clause, normalised):
+    assert not asks_something(clause)
+    assert asks_something(clause, normalised)
