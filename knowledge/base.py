@@ -25,6 +25,7 @@ from knowledge.schema import (
     FollowUpsFile,
     LawFile,
     LookalikesFile,
+    PinyinWordsFile,
     Region,
     RegionsFile,
     Topic,
@@ -90,15 +91,18 @@ class KnowledgeBase:
         self.menu = conversation.menu
         self.message_for_intent = conversation.intents
         self.law = _load(self.data_dir / "law.yml", LawFile).law
-        self.regions = RegionDirectory(
-            _load(self.data_dir / "regions.yml", RegionsFile).regions,
-            _load(self.data_dir / "place_lookalikes.yml", LookalikesFile).words,
-        )
-        cues = _load(self.data_dir / "follow_ups.yml", FollowUpsFile).cues
-        self._follow_up_cues = _follow_up_pattern(cues)
         vocabulary = _load(self.data_dir / "vocabulary.yml", VocabularyFile)
         self.vocabulary = vocabulary.terms
         self.english_vocabulary = vocabulary.english
+        self.pinyin_words = _load(self.data_dir / "pinyin_words.yml", PinyinWordsFile).words
+        self.regions = RegionDirectory(
+            _load(self.data_dir / "regions.yml", RegionsFile).regions,
+            _load(self.data_dir / "place_lookalikes.yml", LookalikesFile).words,
+            # words, never a misspelt place: everyday pinyin and the card's own words
+            [*self.pinyin_words, *(w.lower() for w in self.english_vocabulary)],
+        )
+        cues = _load(self.data_dir / "follow_ups.yml", FollowUpsFile).cues
+        self._follow_up_cues = _follow_up_pattern(cues)
         self._topic_for_intent = {topic.intent: topic_id for topic_id, topic in self.topics.items()}
         self._check_references()
         self._check_law_facts()

@@ -212,8 +212,15 @@ class Mention:
 class RegionDirectory:
     """Every division by code and by name, and where places are named in a message."""
 
-    def __init__(self, regions: Iterable[Region], lookalikes: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        regions: Iterable[Region],
+        lookalikes: Iterable[str] = (),
+        pinyin_words: Iterable[str] = (),
+    ) -> None:
         self.regions: Dict[str, Region] = {region.id: region for region in regions}
+        # Everyday words in pinyin ("shenqing", 申请): words, never a misspelt place.
+        self._pinyin_words: Set[str] = set(pinyin_words)
         self._chinese: Dict[str, List[Region]] = {}
         self._full_names: Set[str] = set()
         self._english: Dict[str, List[Region]] = {}
@@ -466,6 +473,8 @@ class RegionDirectory:
             return False
         if key in self._english or key in self._by_pinyin:
             return False  # a real place's name, never read as another place
+        if key in self._pinyin_words or any(word in self._pinyin_words for _, _, word in span):
+            return False  # "shenqing liucheng" (申请流程) is no misspelt Shenyang
         return all(zipf_frequency(word, "en") < EVERYDAY_WORD_ZIPF for _, _, word in span)
 
     def _closest(self, key: str) -> List[Region]:

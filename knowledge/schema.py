@@ -315,6 +315,12 @@ class LookalikesFile(BaseModel, extra=Extra.forbid):
     words: List[str]
 
 
+class PinyinWordsFile(BaseModel, extra=Extra.forbid):
+    """Everyday words in toneless pinyin (generated)."""
+
+    words: List[str]
+
+
 class VocabularyFile(BaseModel, extra=Extra.forbid):
     terms: List[str]
     english: List[str] = []

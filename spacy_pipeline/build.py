@@ -22,7 +22,12 @@ import spacy
 from knowledge import load_knowledge
 from spacy_pipeline.places import FACTORY as PLACES_FACTORY
 from spacy_pipeline.places import PlaceMarker
-from spacy_pipeline.spelling import FACTORY, SpellingCorrector, english_frequency_words
+from spacy_pipeline.spelling import (
+    FACTORY,
+    MIN_WORD_COUNT,
+    SpellingCorrector,
+    english_frequency_words,
+)
 from spacy_pipeline.tokenizer import REGISTERED_NAME, BilingualTokenizer
 
 
@@ -48,6 +53,9 @@ def build_pipeline(
         corrector.add_domain_words(
             [*knowledge.english_vocabulary, *knowledge.regions.english_words()]
         )
+        # Everyday words in pinyin are words ("shenme" is 什么, never Shenmu), as common as
+        # the rarest dictionary word, so that an English word or a place wins a tie.
+        corrector.add_words({word: MIN_WORD_COUNT for word in knowledge.pinyin_words})
     if places:
         marker = nlp.add_pipe(PLACES_FACTORY)
         assert isinstance(marker, PlaceMarker)

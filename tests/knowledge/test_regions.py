@@ -195,6 +195,7 @@ def test_a_place_one_letter_from_a_big_city_is_never_read_as_the_big_city():
         ("Hangzou", "浙江省杭州市"),
         ("Chengdou", "四川省成都市"),
         ("Wulumuqi", "新疆维吾尔自治区乌鲁木齐市"),
+        ("im in Shenyng", "辽宁省沈阳市"),
     ],
 )
 def test_a_misspelling_that_names_no_real_place_is_read_as_the_closest_place(text, path):
@@ -213,6 +214,10 @@ def test_a_misspelling_that_names_no_real_place_is_read_as_the_closest_place(tex
         "hello there",
         "card",
         "zhong guo",
+        # Chinese in pinyin: 申请流程是什么 is no misspelt Shenyang nor 柳城县
+        "shenqing liucheng shi shenme",
+        "mima zenme chongzhi",
+        "weixin shang zenme ling",
     ],
 )
 def test_everyday_words_domain_words_and_places_abroad_are_not_places(text):
@@ -251,6 +256,9 @@ def test_a_place_name_inside_a_street_university_company_dish_or_person_is_not_a
         ("江苏泰州", "江苏省泰州市"),
         ("吉林", "吉林省吉林市"),
         ("海南", "海南省"),
+        # a county whose bare name is a card word in pinyin (流程) is named with its kind
+        ("I live in Liucheng County", "广西壮族自治区柳州市柳城县"),
+        ("I live in Daxing", "北京市大兴区"),
     ],
 )
 def test_the_place_itself_is_still_found(text, path):

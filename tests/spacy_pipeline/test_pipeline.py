@@ -65,3 +65,26 @@ def test_the_user_dictionary_is_saved_with_the_pipeline_and_read_back_from_it(tm
 def test_any_text_tokenizes_without_error(nlp, text):
     doc = nlp(text)
     assert doc.text == text or not text.strip()
+
+
+@pytest.mark.parametrize(
+    "text, lemmas",
+    [
+        ("socail securty cerd", ["social", "security", "card"]),
+        # Chinese written in pinyin keeps its words: not "corrected" into a place
+        # (shenme -> Shenmu, nali -> Ali) nor read as one (liucheng is 流程, not 柳城县).
+        (
+            "shebaoka shenqing liucheng shi shenme",
+            ["shebaoka", "shenqing", "liucheng", "shi", "shenme"],
+        ),
+        ("mima zenme chongzhi", ["mima", "zenme", "chongzhi"]),
+        ("banli shebaoka zai nali", ["banli", "shebaoka", "zai", "nali"]),
+    ],
+)
+def test_english_is_spelt_right_and_pinyin_words_stay_words(nlp, text, lemmas):
+    assert [token.lemma_ for token in nlp(text)] == lemmas
+
+
+@pytest.mark.parametrize("text", ["I live in Shenyang", "im in Shenyng"])
+def test_a_place_named_in_english_or_pinyin_is_still_a_place(nlp, text):
+    assert "__place__" in [token.lemma_ for token in nlp(text)]
