@@ -233,7 +233,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         if len(spans) < 2:
             return []
         found: List[Dict[Text, Any]] = []
-        for start, end in spans:
+        # A clause asks with the question mark that ends it ("and cost?"): it is read up to
+        # where the next clause begins.
+        ends_with_mark = [next_start for next_start, _ in spans[1:]] + [len(text)]
+        for (start, end), written_end in zip(spans, ends_with_mark):
             clause = normalised_text([t for t in tokens if t.start >= start and t.end <= end])
             if not clause.strip():
                 continue
@@ -242,7 +245,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 best["name"] not in NOT_A_QUESTION
                 and best["confidence"] >= self.config["clause_confidence"]
                 and (
-                    asks_something(text[start:end], clause)
+                    asks_something(text[start:written_end], clause)
                     or (best["name"] in REPORTS and best["confidence"] >= REPORT_CONFIDENCE)
                 )
                 and all(q["name"] != best["name"] for q in found)

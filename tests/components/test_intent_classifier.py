@@ -116,6 +116,7 @@ def test_questions_are_classified_from_their_normalised_words(trained, nlp, text
         ("去哪里办，要不要交钱？", ["ask_department", "ask_fees"]),
         ("去哪裡辦，要交錢嗎", ["ask_department", "ask_fees"]),  # asks in Traditional script
         ("I lost my card, how much is a new one?", ["report_lost_card", "ask_fees"]),
+        ("I lost my card, and the fee?", ["report_lost_card", "ask_fees"]),  # asks by its "?"
     ],
 )
 def test_a_message_asking_two_things_gets_both_in_the_order_asked(trained, nlp, text, questions):
