@@ -36,6 +36,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from components.fingerprint import source_fingerprint
 from components.questions import QUESTIONS, asks_something, clauses
+from spacy_pipeline.places import PLACE
 
 logger = logging.getLogger(__name__)
 
@@ -210,11 +211,31 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 message.get(TEXT) or "", text
             ):
                 # "江苏泰州的卡去哪领": a place and a question in one clause; the place
-                # outweighs the question's few words, but the message asks something.
-                intent = self._card_question(ranking) or intent
+                # outweighs the question's few words, but the message asks something: what
+                # the words around the place ask, or else the card question ranked next.
+                intent = (
+                    self._question_beside_places(tokens, ranking)
+                    or self._card_question(ranking)
+                    or intent
+                )
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+    def _question_beside_places(
+        self, tokens: Sequence[Token], ranking: List[Dict[Text, Any]]
+    ) -> Optional[Dict[Text, Any]]:
+        """The card question that the words other than the place names ask, if the
+        classifier is as sure of it as of a clause's question and the whole message
+        ranks it among the likely ones ("and in Hangzhou?" asks nothing of its own)."""
+        words = normalised_text([t for t in tokens if t.lemma != PLACE])
+        if not words.strip():
+            return None
+        best = self._ranking(words)[0]
+        if best["name"] in NOT_A_QUESTION or best["confidence"] < self.config["clause_confidence"]:
+            return None
+        likely = {c["name"] for c in ranking if c["confidence"] >= PLACE_QUESTION_CONFIDENCE / 2}
+        return best if best["name"] in likely else None
 
     def _card_question(self, ranking: List[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
         """The most likely card question of the ranking, if it is likely enough."""
