@@ -36,6 +36,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from components.fingerprint import source_fingerprint
 from components.questions import QUESTIONS, asks_something, clauses
+from knowledge.other_cards import load_other_cards
 from spacy_pipeline.places import PLACE
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ NOT_A_QUESTION = frozenset(
         "request_human",
     }
 )
+OUT_OF_SCOPE = "out_of_scope"
 # Beside the card question of another clause, these leave the message to that question.
 NO_QUESTION_OF_THEIR_OWN = frozenset({"greet", "thank", "inform_region"})
 # A clause that reports something is a request even when it asks nothing ("I lost my card"),
@@ -94,7 +96,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Its code: Rasa's training cache reuses a trained classifier only if it is unchanged."""
-        return source_fingerprint("components.intent_classifier", "components.questions")
+        return source_fingerprint(
+            "components.intent_classifier", "components.questions", "knowledge.other_cards"
+        )
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -119,6 +123,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self.pipeline = pipeline or self._new_pipeline()
+        self._other_cards = load_other_cards()
 
     def _new_pipeline(self) -> Pipeline:
         features = FeatureUnion(
@@ -218,6 +223,11 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                     or self._card_question(ranking)
                     or intent
                 )
+            if len(questions) < 2 and self._other_cards.about_another_card(
+                message.get(TEXT) or "", intent["name"]
+            ):
+                # "银行卡丢了怎么办": a lost card, but another one
+                intent = {"name": OUT_OF_SCOPE, "confidence": intent["confidence"]}
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

@@ -324,3 +324,5 @@ class PinyinWordsFile(BaseModel, extra=Extra.forbid):
 class VocabularyFile(BaseModel, extra=Extra.forbid):
     terms: List[str]
     english: List[str] = []
+    other_cards: Dict[str, List[str]] = {}
+    card_mentions: List[str] = []

@@ -203,3 +203,13 @@ def test_the_saved_vectorizers_keep_no_dropped_training_tokens(trained, storage)
     )
     for name, vectorizer in loaded.pipeline.named_steps["features"].transformer_list:
         assert not getattr(vectorizer, "stop_words_", None), name
+
+
+@pytest.mark.parametrize("text", ["银行卡丢了", "I lost my bank card"])
+def test_another_card_lost_is_out_of_scope(trained, nlp, text):
+    assert classify(trained, nlp, text).get("intent")["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["社保卡丢了", "I lost my card"])
+def test_the_card_itself_lost_is_a_lost_card(trained, nlp, text):
+    assert classify(trained, nlp, text).get("intent")["name"] == "report_lost_card"

@@ -1,0 +1,45 @@
+"""knowledge/other_cards.py: a lost, broken or locked card that is another card."""
+
+import pytest
+
+from knowledge.other_cards import load_other_cards
+
+OTHER_CARDS = load_other_cards()
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("银行卡丢了怎么办", "report_lost_card"),
+        ("銀行卡不見了", "report_lost_card"),
+        ("my bank card is lost", "report_lost_card"),
+        ("i lost my ID card", "report_lost_card"),
+        ("身份证掉了", "report_lost_card"),
+        ("信用卡密码忘了怎么办", "ask_card_password"),
+        ("my credit card PIN is locked", "ask_card_password"),
+        ("公交卡坏了", "report_damaged_card"),
+    ],
+)
+def test_another_card_lost_broken_or_locked_is_about_that_card(text, intent):
+    assert OTHER_CARDS.about_another_card(text, intent)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("社保卡丢了", "report_lost_card"),
+        ("I lost my social security card and my ID card", "report_lost_card"),
+        ("身份证和社保卡都丢了", "report_lost_card"),
+        ("钱包丢了，里面有身份证和卡", "report_lost_card"),
+        ("my card is lost", "report_lost_card"),
+        # the card's initial password is often the ID number's last digits
+        ("初始密码是身份证后六位吗", "ask_card_password"),
+        # the card's bank function has a password of its own
+        ("服务密码和银行卡密码有啥不一样", "ask_card_password"),
+        # another card named in another topic is no sign of another subject
+        ("需要提供银行卡吗", "ask_materials"),
+        ("need my ID card?", "ask_materials"),
+    ],
+)
+def test_the_card_itself_or_another_topic_stays_the_card_s(text, intent):
+    assert not OTHER_CARDS.about_another_card(text, intent)
