@@ -6,12 +6,12 @@ Both are plain Python over the knowledge base, so the whole decision is testable
 Rasa running.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from actions.incoming import MAX_QUESTION_CHARS, unanswerable_reason
 from knowledge import KnowledgeBase, Region, Reply
-from knowledge.language import reply_language, requested_text_language
+from knowledge.language import asks_only_for_language, reply_language, requested_text_language
 from knowledge.places import PlaceReading, read_places
 
 INFORM_REGION = "inform_region"
@@ -99,6 +99,10 @@ def respond(knowledge: KnowledgeBase, turn: Turn) -> Tuple[Reply, Dict[str, Any]
     follow_up = follow_up_topic(knowledge, turn)
     if follow_up:
         topics = [follow_up]
+    if turn.previous_topic and asks_only_for_language(turn.text, turn.language):
+        # "in Chinese please", "英文呢": the previous answer again, in the language asked for
+        turn = replace(turn, language=turn.text_language or turn.language, text_language=None)
+        topics = [turn.previous_topic]
     if topics:
         slots["topic"] = topics[-1]
         return answer_topics(knowledge, turn, topics), slots

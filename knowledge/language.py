@@ -100,6 +100,26 @@ def reply_language(
     return previous if previous in LANGUAGES else default_language(channel)
 
 
+# What may stand beside the request in a message that asks for nothing but the other
+# language ("in Chinese please", "英文呢", "有英文版吗").
+_LANGUAGE_REQUEST_FILLER = re.compile(
+    r"\b(please|pls|plz|can|could|i|you|see|get|have|it|that|this|the|one|version|text|"
+    r"show|me|give|send|is|there|an?|ok|and|now|too|also)\b"
+    r"|[版本的呢吗嘛么有没能给我看一下请要个呀啊吧下来麻烦]",
+    re.IGNORECASE,
+)
+
+
+def asks_only_for_language(text: str, language: str) -> bool:
+    """The message asks for nothing but the other language: a follow-up that wants the
+    previous answer again in it."""
+    if requested_text_language(text, language) is None:
+        return False
+    pattern = _ASKS_FOR_CHINESE if language == "en" else _ASKS_FOR_ENGLISH
+    rest = _LANGUAGE_REQUEST_FILLER.sub(" ", pattern.sub(" ", text))
+    return not re.search(r"\w", rest)
+
+
 def requested_text_language(text: str, language: str) -> Optional[str]:
     """The other language, when the message asks for a text in it (the statute's words);
     None otherwise."""

@@ -107,6 +107,31 @@ def test_a_follow_up_question_links_to_the_previous_answer(knowledge):
     assert message["text"].startswith(knowledge.topics["hotline"].follow_up["lost_card"].en)
 
 
+@pytest.mark.parametrize(
+    "text, intent, topic, language",
+    [
+        ("in chinese pls", "ask_foreigners", "legal_basis", "zh"),
+        ("can I have it in Chinese?", "nlu_fallback", "fees", "zh"),
+        ("英文呢", "inform_region", "fees", "en"),
+    ],
+)
+def test_asking_only_for_the_other_language_gets_the_previous_answer_in_it(
+    knowledge, text, intent, topic, language
+):
+    message, slots = answer(text, intent, slots={"topic": topic})
+    assert slots["topic"] == topic
+    assert knowledge.topics[topic].answer[0].get(language) in message["text"]
+
+
+def test_a_question_that_also_asks_for_a_language_is_still_that_question(knowledge):
+    message, slots = answer(
+        "Can I see Article 58 in Chinese?", "ask_legal_basis", slots={"topic": "fees"}
+    )
+    assert slots["topic"] == "legal_basis"
+    assert knowledge.law.articles["58"].text.zh in message["text"]
+    assert knowledge.topics["legal_basis"].answer[0].en in message["text"]
+
+
 @pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback", None])
 def test_out_of_scope_gets_what_the_assistant_covers_with_buttons(knowledge, intent):
     message, slots = answer("what's the weather tomorrow", intent)

@@ -1,6 +1,6 @@
 import pytest
 
-from knowledge.language import detect_language, reply_language
+from knowledge.language import asks_only_for_language, detect_language, reply_language
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,20 @@ def test_text_without_letters_keeps_the_previous_language():
 def test_each_message_is_answered_in_its_own_language():
     assert reply_language("what about fees?", None, "zh") == "en"
     assert reply_language("要多少钱", None, "en") == "zh"
+
+
+@pytest.mark.parametrize(
+    "text, language, only",
+    [
+        ("in chinese pls", "en", True),
+        ("can i have it in Chinese?", "en", True),
+        ("英文呢", "zh", True),
+        ("有英文版吗", "zh", True),
+        ("Can I see Article 58 in Chinese?", "en", False),
+        ("第五十八条有英文吗", "zh", False),
+        ("in Chinese, and the fee?", "en", False),
+        ("how much is it", "en", False),
+    ],
+)
+def test_a_message_that_asks_only_for_the_other_language(text, language, only):
+    assert asks_only_for_language(text, language) is only
