@@ -399,6 +399,8 @@ class RegionDirectory:
                 return True
         if form not in self._full_names and text[end:].startswith(CHINESE_CONTAINERS):
             return True
+        if text[end:].startswith("市") and all(r.kind == "district" for r in self._chinese[form]):
+            return True  # 新城市 is a new city, not a 新城区
         if _CHINESE_PERSON_AFTER.search(text[end:]):
             return True
         if form not in self._full_names and _CHINESE_PHRASE_BEFORE.search(

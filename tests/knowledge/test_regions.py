@@ -240,6 +240,7 @@ def test_everyday_words_domain_words_and_places_abroad_are_not_places(text):
         "I work for Changan Auto",
         "I work at Bank of Ningbo",
         "我在兰州拉面馆打工",
+        "我想去新城市工作",
     ],
 )
 def test_a_place_name_inside_a_street_university_company_dish_or_person_is_not_a_place(text):
@@ -256,6 +257,7 @@ def test_a_place_name_inside_a_street_university_company_dish_or_person_is_not_a
         ("江苏泰州", "江苏省泰州市"),
         ("吉林", "吉林省吉林市"),
         ("海南", "海南省"),
+        ("我在朝阳市", "辽宁省朝阳市"),
         # a county whose bare name is a card word in pinyin (流程) is named with its kind
         ("I live in Liucheng County", "广西壮族自治区柳州市柳城县"),
         ("I live in Daxing", "北京市大兴区"),
