@@ -18,6 +18,8 @@ OTHER_CARDS = load_other_cards()
         ("信用卡密码忘了怎么办", "ask_card_password"),
         ("my credit card PIN is locked", "ask_card_password"),
         ("公交卡坏了", "report_damaged_card"),
+        ("户口本丢了怎么补", "report_lost_card"),
+        ("lost my residence permit", "report_lost_card"),
     ],
 )
 def test_another_card_lost_broken_or_locked_is_about_that_card(text, intent):
