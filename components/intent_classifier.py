@@ -108,7 +108,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "word_ngrams": [1, 2],
             "char_ngrams": [1, 4],
             # A clause must be this sure of a card question for the message to ask it.
-            "clause_confidence": 0.5,
+            "clause_confidence": 0.6,
             "random_state": 42,
         }
 
