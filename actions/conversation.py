@@ -99,10 +99,11 @@ def respond(knowledge: KnowledgeBase, turn: Turn) -> Tuple[Reply, Dict[str, Any]
     follow_up = follow_up_topic(knowledge, turn)
     if follow_up:
         topics = [follow_up]
-    if turn.previous_topic and asks_only_for_language(turn.text, turn.language):
+    previous = turn.previous_topic
+    if previous and asks_only_for_language(turn.text, turn.language):
         # "in Chinese please", "英文呢": the previous answer again, in the language asked for
         turn = replace(turn, language=turn.text_language or turn.language, text_language=None)
-        topics = [turn.previous_topic]
+        topics = [previous]
     if topics:
         slots["topic"] = topics[-1]
         return answer_topics(knowledge, turn, topics), slots

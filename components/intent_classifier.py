@@ -226,8 +226,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             if len(questions) < 2 and self._other_cards.about_another_card(
                 message.get(TEXT) or "", intent["name"]
             ):
-                # "银行卡丢了怎么办": a lost card, but another one
-                intent = {"name": OUT_OF_SCOPE, "confidence": intent["confidence"]}
+                # "银行卡丢了怎么办": a lost card, but another one; a rule, not a guess, so
+                # no follow-up to the previous answer either
+                intent = {"name": OUT_OF_SCOPE, "confidence": 1.0}
+                ranking = [intent, *(c for c in ranking if c["name"] != OUT_OF_SCOPE)]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

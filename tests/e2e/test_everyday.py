@@ -167,3 +167,20 @@ def test_other_subjects_get_the_out_of_scope_reply(assistant, knowledge, languag
     reply = say(assistant, new_sender("everyday"), message)
     assert reply["custom"]["topic"] is None
     assert reply["text"] == knowledge.messages.fallback.get(language)
+
+
+@pytest.mark.parametrize(
+    "language, first, message",
+    [
+        ("zh", "社保卡怎么申请", "银行卡丢了怎么办"),
+        ("en", "how do I apply for the card?", "I lost my bank card"),
+    ],
+)
+def test_another_card_lost_after_an_answer_is_no_follow_up_to_it(
+    assistant, knowledge, language, first, message
+):
+    sender = new_sender("everyday")
+    assert say(assistant, sender, first)["custom"]["topic"] == "process"
+    reply = say(assistant, sender, message)
+    assert reply["custom"]["topic"] is None
+    assert reply["text"] == knowledge.messages.fallback.get(language)
