@@ -212,6 +212,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(QUESTIONS, [q["name"] for q in questions], add_to_output=True)
             elif questions and intent["name"] in NO_QUESTION_OF_THEIR_OWN:
                 intent = questions[0]
+            elif questions and intent["name"] == OUT_OF_SCOPE and questions[0]["name"] in REPORTS:
+                # "醫保卡弄丟了，明天還要去醫院複診，怎麼辦": the rest of the story outweighs
+                # the report, but a clause is sure the card is lost or broken
+                intent = questions[0]
             elif intent["name"] == "inform_region" and asks_something(
                 message.get(TEXT) or "", text
             ):

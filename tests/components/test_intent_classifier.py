@@ -55,6 +55,16 @@ EXAMPLES = {
         "我是杭州的",
     ],
     "greet": ["hello", "hi there", "good morning", "hey", "你好", "您好", "早上好"],
+    "out_of_scope": [
+        "what's the weather tomorrow",
+        "when does the hospital open",
+        "明天天气怎么样",
+        "明天要去医院复诊",
+        "医院几点开门",
+        "复诊要不要挂号",
+        "明天下雨吗",
+        "去医院看病要排队吗",
+    ],
 }
 
 
@@ -212,4 +222,9 @@ def test_another_card_lost_is_out_of_scope(trained, nlp, text):
 
 @pytest.mark.parametrize("text", ["社保卡丢了", "I lost my card"])
 def test_the_card_itself_lost_is_a_lost_card(trained, nlp, text):
+    assert classify(trained, nlp, text).get("intent")["name"] == "report_lost_card"
+
+
+def test_a_lost_card_told_in_a_story_of_other_things_is_still_the_lost_card(trained, nlp):
+    text = "社保卡丢了，明天还要去医院复诊，医院几点开门，明天下雨吗"
     assert classify(trained, nlp, text).get("intent")["name"] == "report_lost_card"
