@@ -273,22 +273,38 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         # A clause asks with the question mark that ends it ("and cost?"): it is read up to
         # where the next clause begins.
         ends_with_mark = [next_start for next_start, _ in spans[1:]] + [len(text)]
+        # A clause that only states something is read with the question after it, unless
+        # together they ask no card question: "换城市了，卡还能用吗" asks whether the card
+        # works after a move.
+        statement_start: Optional[int] = None
         for (start, end), written_end in zip(spans, ends_with_mark):
             clause = normalised_text([t for t in tokens if t.start >= start and t.end <= end])
             if not clause.strip():
                 continue
             best = self._ranking(clause)[0]
-            if (
-                best["name"] not in NOT_A_QUESTION
-                and best["confidence"] >= self.config["clause_confidence"]
-                and (
-                    asks_something(text[start:written_end], clause)
-                    or (best["name"] in REPORTS and best["confidence"] >= REPORT_CONFIDENCE)
+            asks = asks_something(text[start:written_end], clause)
+            if asks and statement_start is not None:
+                with_statement = normalised_text(
+                    [t for t in tokens if t.start >= statement_start and t.end <= end]
                 )
+                read_together = self._ranking(with_statement)[0]
+                best = read_together if self._is_question(read_together) else best
+            reports = best["name"] in REPORTS and best["confidence"] >= REPORT_CONFIDENCE
+            statement_start = None if asks or reports else start
+            if (
+                self._is_question(best)
+                and (asks or reports)
                 and all(q["name"] != best["name"] for q in found)
             ):
                 found.append(best)
         return found
+
+    def _is_question(self, best: Dict[Text, Any]) -> bool:
+        """Whether a clause's best reading is a card question, sure enough to count."""
+        return (
+            best["name"] not in NOT_A_QUESTION
+            and best["confidence"] >= self.config["clause_confidence"]
+        )
 
     @property
     def classes(self) -> Tuple[str, ...]:

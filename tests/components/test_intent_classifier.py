@@ -228,3 +228,10 @@ def test_the_card_itself_lost_is_a_lost_card(trained, nlp, text):
 def test_a_lost_card_told_in_a_story_of_other_things_is_still_the_lost_card(trained, nlp):
     text = "社保卡丢了，明天还要去医院复诊，医院几点开门，明天下雨吗"
     assert classify(trained, nlp, text).get("intent")["name"] == "report_lost_card"
+
+
+def test_a_statement_is_read_with_the_question_after_it(trained, nlp):
+    # "咋弄" alone is no question this classifier knows; after "补卡" (only a fee question
+    # in its examples) it is one
+    parsed = classify(trained, nlp, "去哪里办？补卡，咋弄")
+    assert parsed.get(QUESTIONS) == ["ask_department", "ask_fees"]
