@@ -62,6 +62,9 @@ NO_QUESTION_OF_THEIR_OWN = frozenset({"greet", "thank", "inform_region"})
 # if the classifier is this sure of it.
 REPORTS = frozenset({"report_lost_card", "report_damaged_card"})
 REPORT_CONFIDENCE = 0.7
+# Beside a report, a clause read as one of these asks for the new card ("card broken in half,
+# can change new one"), which the report's answer covers: no question of its own.
+PART_OF_A_REPORT = frozenset({"ask_process", "ask_change_details", "ask_moving", *REPORTS})
 RANKING_LENGTH = 10
 # A message read as only naming a place that also asks something gets the card question
 # ranked next, if the classifier gives it at least this much.
@@ -212,9 +215,14 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(QUESTIONS, [q["name"] for q in questions], add_to_output=True)
             elif questions and intent["name"] in NO_QUESTION_OF_THEIR_OWN:
                 intent = questions[0]
-            elif questions and intent["name"] == OUT_OF_SCOPE and questions[0]["name"] in REPORTS:
+            elif (
+                questions
+                and questions[0]["name"] in REPORTS
+                and intent["name"] in PART_OF_A_REPORT | {OUT_OF_SCOPE}
+            ):
                 # "醫保卡弄丟了，明天還要去醫院複診，怎麼辦": the rest of the story outweighs
-                # the report, but a clause is sure the card is lost or broken
+                # the report, but a clause is sure the card is lost or broken; "卡丢了，怎么
+                # 重新办": asking for the new card is part of the report
                 intent = questions[0]
             elif intent["name"] == "inform_region" and asks_something(
                 message.get(TEXT) or "", text
@@ -297,6 +305,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 and all(q["name"] != best["name"] for q in found)
             ):
                 found.append(best)
+        report = next((q for q in found if q["name"] in REPORTS), None)
+        if report:
+            found = [q for q in found if q is report or q["name"] not in PART_OF_A_REPORT]
         return found
 
     def _is_question(self, best: Dict[Text, Any]) -> bool:

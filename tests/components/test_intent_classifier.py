@@ -45,6 +45,15 @@ EXAMPLES = {
         "卡被偷了",
         "社保卡找不到了",
     ],
+    "ask_process": [
+        "how do I get a new one",
+        "how to get the card",
+        "what are the steps to apply",
+        "how do I apply for it",
+        "怎么重新办一张",
+        "办卡流程是什么",
+        "咋申请",
+    ],
     "inform_region": [
         "I live in Chengdu",
         "I am in Wuhan",
@@ -235,3 +244,22 @@ def test_a_statement_is_read_with_the_question_after_it(trained, nlp):
     # in its examples) it is one
     parsed = classify(trained, nlp, "去哪里办？补卡，咋弄")
     assert parsed.get(QUESTIONS) == ["ask_department", "ask_fees"]
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("my card is lost, how do I get a new one?", "report_lost_card"),
+        ("社保卡丢了，怎么重新办一张？", "report_lost_card"),
+    ],
+)
+def test_getting_a_new_card_after_a_report_is_part_of_the_report(trained, nlp, text, intent):
+    # the lost-card answer says how to get the replacement: no second answer on applying
+    parsed = classify(trained, nlp, text)
+    assert parsed.get("intent")["name"] == intent
+    assert not parsed.get(QUESTIONS)
+
+
+def test_a_report_and_a_question_of_its_own_are_both_answered(trained, nlp):
+    parsed = classify(trained, nlp, "社保卡丢了，补卡多少钱？")
+    assert parsed.get(QUESTIONS) == ["report_lost_card", "ask_fees"]
