@@ -20,6 +20,8 @@ OTHER_CARDS = load_other_cards()
         ("公交卡坏了", "report_damaged_card"),
         ("户口本丢了怎么补", "report_lost_card"),
         ("lost my residence permit", "report_lost_card"),
+        ("my passport expires next month, how to renew", "ask_expiry"),
+        ("身份證下個月到期了，可以異地換嗎", "ask_moving"),
     ],
 )
 def test_another_card_lost_broken_or_locked_is_about_that_card(text, intent):
@@ -41,6 +43,7 @@ def test_another_card_lost_broken_or_locked_is_about_that_card(text, intent):
         # another card named in another topic is no sign of another subject
         ("需要提供银行卡吗", "ask_materials"),
         ("need my ID card?", "ask_materials"),
+        ("社保卡和身份证都快到期了", "ask_expiry"),
     ],
 )
 def test_the_card_itself_or_another_topic_stays_the_card_s(text, intent):
