@@ -8,8 +8,9 @@ character 1-4-grams within words, TF-IDF weighted (sublinear TF, IDF, unit lengt
 logistic regression with balanced class weights. Featurizing itself is what lets it read
 each clause of a message on its own (components/questions.py): a message that asks two
 card questions ("Which office, and is there a fee?") gets both, in order, under
-`questions`; a message that states a place or greets and then asks one question is
-classified as that question. A message without words gets no intent, which the
+`questions`; a message that states a place or greets and then asks one question, or
+tells a story that it reads only unsurely as off topic around one, is classified as that
+question. A message without words gets no intent, which the
 FallbackClassifier turns into nlu_fallback (Rasa's LogisticRegressionClassifier crashes
 on it). The model is saved with skops, and loading refuses any type skops does not
 trust beyond the ones listed here.
@@ -69,6 +70,10 @@ RANKING_LENGTH = 10
 # A message read as only naming a place that also asks something gets the card question
 # ranked next, if the classifier gives it at least this much.
 PLACE_QUESTION_CONFIDENCE = 0.2
+# A message read as off topic with less than this, whose one sure clause asks a card question
+# that the whole message also ranks (at PLACE_QUESTION_CONFIDENCE or more), gets that question:
+# "我家在中山路附近，补卡要带什么" is a question with a story around it, not chatter.
+UNSURE_OUT_OF_SCOPE = 0.5
 # skops reads these as data; any other type it does not trust makes the model fail to load.
 TRUSTED_TYPES = [
     "collections.defaultdict",
@@ -86,6 +91,20 @@ TRUSTED_TYPES = [
 def normalised_text(tokens: Sequence[Token]) -> str:
     """The tokens' normalised forms (their lemmas), separated by spaces."""
     return " ".join((token.lemma or token.text).lower() for token in tokens)
+
+
+def unsurely_off_topic(
+    intent: Dict[Text, Any], question: Dict[Text, Any], ranking: List[Dict[Text, Any]]
+) -> bool:
+    """The message leans off topic, unsurely, and also ranks its one sure clause's question."""
+    return (
+        intent["name"] == OUT_OF_SCOPE
+        and intent["confidence"] < UNSURE_OUT_OF_SCOPE
+        and any(
+            c["name"] == question["name"] and c["confidence"] >= PLACE_QUESTION_CONFIDENCE
+            for c in ranking
+        )
+    )
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -213,7 +232,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             if len(questions) > 1:
                 intent = questions[0]
                 message.set(QUESTIONS, [q["name"] for q in questions], add_to_output=True)
-            elif questions and intent["name"] in NO_QUESTION_OF_THEIR_OWN:
+            elif questions and (
+                intent["name"] in NO_QUESTION_OF_THEIR_OWN
+                or unsurely_off_topic(intent, questions[0], ranking)
+            ):
                 intent = questions[0]
             elif (
                 questions

@@ -263,3 +263,9 @@ def test_getting_a_new_card_after_a_report_is_part_of_the_report(trained, nlp, t
 def test_a_report_and_a_question_of_its_own_are_both_answered(trained, nlp):
     parsed = classify(trained, nlp, "社保卡丢了，补卡多少钱？")
     assert parsed.get(QUESTIONS) == ["report_lost_card", "ask_fees"]
+
+
+def test_a_story_read_as_off_topic_around_one_sure_question_gets_the_question(trained, nlp):
+    # the whole message leans out of scope, unsurely, and ranks the clause's question too
+    parsed = classify(trained, nlp, "去医院要排队吗，补卡多少钱")
+    assert parsed.get("intent")["name"] == "ask_fees"
