@@ -17,6 +17,8 @@ OTHER_CARDS = load_other_cards()
         ("身份证掉了", "report_lost_card"),
         ("信用卡密码忘了怎么办", "ask_card_password"),
         ("my credit card PIN is locked", "ask_card_password"),
+        ("招商银行储蓄卡密码忘了", "ask_card_password"),
+        ("forgot my debit card pin", "ask_card_password"),
         ("公交卡坏了", "report_damaged_card"),
         ("户口本丢了怎么补", "report_lost_card"),
         ("lost my residence permit", "report_lost_card"),
@@ -40,6 +42,7 @@ def test_another_card_lost_broken_or_locked_is_about_that_card(text, intent):
         ("初始密码是身份证后六位吗", "ask_card_password"),
         # the card's bank function has a password of its own
         ("服务密码和银行卡密码有啥不一样", "ask_card_password"),
+        ("社保卡的金融功能算借记卡吗，密码忘了咋办", "ask_card_password"),
         # another card named in another topic is no sign of another subject
         ("需要提供银行卡吗", "ask_materials"),
         ("need my ID card?", "ask_materials"),
