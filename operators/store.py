@@ -77,6 +77,9 @@ feedback = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False, index=True),
 )
 
+# The PostgreSQL advisory lock under which the office's tables are created (any number
+# the application uses for nothing else).
+TABLES_LOCK = 5_812_333
 # Engines whose tables exist (by identity: an id() could be reused by a later engine).
 _ready: "weakref.WeakSet[sa.engine.Engine]" = weakref.WeakSet()
 
@@ -95,7 +98,15 @@ def engine_of(tracker_store: Any) -> sa.engine.Engine:
 def prepared(engine: sa.engine.Engine) -> sa.engine.Engine:
     """`engine` with the office's tables created (once per engine and process)."""
     if engine not in _ready:
-        metadata.create_all(engine, checkfirst=True)
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Instances and workers of the scale-out profile start together: each
+                # would find the tables missing and the second CREATE TABLE would fail
+                # on PostgreSQL's catalogue. One at a time, until this transaction ends.
+                connection.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": TABLES_LOCK}
+                )
+            metadata.create_all(connection, checkfirst=True)
         _ready.add(engine)
     return engine
 
