@@ -38,6 +38,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from components.fingerprint import source_fingerprint
 from components.questions import QUESTIONS, asks_something, clauses
 from knowledge.other_cards import load_other_cards
+from knowledge.outside_the_mainland import load_outside_the_mainland
 from spacy_pipeline.places import PLACE
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ PLACE_QUESTION_CONFIDENCE = 0.2
 # that the whole message also ranks (at PLACE_QUESTION_CONFIDENCE or more), gets that question:
 # "我家在中山路附近，补卡要带什么" is a question with a story around it, not chatter.
 UNSURE_OUT_OF_SCOPE = 0.5
+# The answer for a message that only names a place in Hong Kong, Macao or Taiwan.
+FROM_OUTSIDE_THE_MAINLAND = "ask_foreigners"
 # skops reads these as data; any other type it does not trust makes the model fail to load.
 TRUSTED_TYPES = [
     "collections.defaultdict",
@@ -146,6 +149,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self._resource = resource
         self.pipeline = pipeline or self._new_pipeline()
         self._other_cards = load_other_cards()
+        self._outside_the_mainland = load_outside_the_mainland()
 
     def _new_pipeline(self) -> Pipeline:
         features = FeatureUnion(
@@ -264,9 +268,23 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 # no follow-up to the previous answer either
                 intent = {"name": OUT_OF_SCOPE, "confidence": 1.0}
                 ranking = [intent, *(c for c in ranking if c["name"] != OUT_OF_SCOPE)]
+            elif len(questions) < 2 and self._from_outside_the_mainland(
+                message.get(TEXT) or "", intent
+            ):
+                # "我在香港", "hi, Macau": a place, but one where no mainland office issues
+                # the card; its residents' answer, a rule like the one above
+                intent = {"name": FROM_OUTSIDE_THE_MAINLAND, "confidence": 1.0}
+                ranking = [intent, *(c for c in ranking if c["name"] != intent["name"])]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+    def _from_outside_the_mainland(self, text: str, intent: Dict[Text, Any]) -> bool:
+        """The message only states a place or greets, and names a place in Hong Kong,
+        Macao or Taiwan. (Read as off topic, it stays so: "ferry from HK to Macau".)"""
+        return intent["name"] in NO_QUESTION_OF_THEIR_OWN and self._outside_the_mainland.named_in(
+            text
+        )
 
     def _question_beside_places(
         self, tokens: Sequence[Token], ranking: List[Dict[Text, Any]]

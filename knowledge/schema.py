@@ -326,3 +326,4 @@ class VocabularyFile(BaseModel, extra=Extra.forbid):
     english: List[str] = []
     other_cards: Dict[str, List[str]] = {}
     card_mentions: List[str] = []
+    outside_the_mainland: List[str] = []

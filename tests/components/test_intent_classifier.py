@@ -269,3 +269,13 @@ def test_a_story_read_as_off_topic_around_one_sure_question_gets_the_question(tr
     # the whole message leans out of scope, unsurely, and ranks the clause's question too
     parsed = classify(trained, nlp, "去医院要排队吗，补卡多少钱")
     assert parsed.get("intent")["name"] == "ask_fees"
+
+
+@pytest.mark.parametrize("text", ["我在香港", "hi, Macau"])
+def test_only_a_place_in_hong_kong_macao_or_taiwan_gets_the_residents_answer(trained, nlp, text):
+    assert classify(trained, nlp, text).get("intent")["name"] == "ask_foreigners"
+
+
+@pytest.mark.parametrize("text", ["我在成都", "香港天气怎么样"])
+def test_a_mainland_place_or_another_subject_there_does_not(trained, nlp, text):
+    assert classify(trained, nlp, text).get("intent")["name"] != "ask_foreigners"

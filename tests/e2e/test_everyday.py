@@ -66,6 +66,25 @@ def test_a_question_with_a_place_is_answered_not_only_acknowledged(
 
 
 @pytest.mark.parametrize(
+    "language, message",
+    [
+        ("en", "good evening, I live in Taichung"),
+        ("zh", "我住喺荃灣"),
+        ("zh", "人在台北"),
+    ],
+)
+def test_a_place_in_hong_kong_macao_or_taiwan_gets_the_residents_answer(
+    assistant, knowledge, language, message
+):
+    # no mainland division issues cards there: the answer for their residents, who get a
+    # card where they work or live on the mainland, not a region acknowledged
+    reply = say(assistant, new_sender("everyday"), message)
+    assert reply["custom"]["topic"] == "foreigners"
+    assert answers(reply, knowledge, "foreigners", language)
+    assert not reply["custom"].get("region")
+
+
+@pytest.mark.parametrize(
     "language, first, first_topic, follow_up, topic",
     [
         ("en", "I lost my social security card", "lost_card", "and is there a fee?", "fees"),
@@ -161,6 +180,9 @@ def test_article_58_is_shown_in_the_language_asked_for(
         ("zh", "银行卡丢了怎么办"),
         ("en", "I lost my bank card"),
         ("zh", "信用卡密码忘了"),
+        # Hong Kong, Macao and Taiwan's own cards and travel
+        ("en", "where do I renew my Hong Kong ID card?"),
+        ("zh", "台灣健保卡不見了怎麼辦"),
     ],
 )
 def test_other_subjects_get_the_out_of_scope_reply(assistant, knowledge, language, message):

@@ -1,0 +1,39 @@
+"""Places in Hong Kong, Macao and Taiwan: "我在香港", "hi, Macau", "live in Kowloon".
+
+No mainland division issues the card there, so the region directory does not hold them;
+their residents get a card where they work or live on the mainland, which the answer for
+foreigners and Hong Kong, Macao and Taiwan residents gives. The names come from
+knowledge/data/vocabulary.yml; the classifier applies the rule
+(components/intent_classifier.py).
+"""
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from opencc import OpenCC
+
+from knowledge.base import DATA_DIR, _load
+from knowledge.schema import VocabularyFile
+
+
+class OutsideTheMainland:
+    """Whether a message names a place in Hong Kong, Macao or Taiwan."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        forms = sorted({name.lower() for name in names if name}, key=len, reverse=True)
+        chinese = [f for f in forms if not f.isascii()]
+        english = [f for f in forms if f.isascii()]
+        alternatives = [re.escape(f) for f in chinese] + [
+            r"\b" + r"\s*".join(map(re.escape, f.split())) + r"\b" for f in english
+        ]
+        self._pattern = re.compile("|".join(alternatives) or r"(?!)")
+        self._to_simplified = OpenCC("t2s")
+
+    def named_in(self, text: str) -> bool:
+        return bool(self._pattern.search(self._to_simplified.convert(text).lower()))
+
+
+def load_outside_the_mainland(data_dir: Path = DATA_DIR) -> OutsideTheMainland:
+    vocabulary = _load(Path(data_dir) / "vocabulary.yml", VocabularyFile)
+    return OutsideTheMainland(vocabulary.outside_the_mainland)

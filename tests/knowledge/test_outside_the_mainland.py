@@ -1,0 +1,43 @@
+"""knowledge/outside_the_mainland.py: places in Hong Kong, Macao and Taiwan."""
+
+import pytest
+
+from knowledge.outside_the_mainland import load_outside_the_mainland
+
+OUTSIDE = load_outside_the_mainland()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我在香港",
+        "住喺九龍",
+        "臺北",
+        "你好，高雄人",
+        "hi, Macau",
+        "live in Kowloon",
+        "HK resident here",
+        "I'm from Kaohsiung",
+        "澳門人",
+    ],
+)
+def test_a_place_in_hong_kong_macao_or_taiwan_is_named(text):
+    assert OUTSIDE.named_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我在深圳",
+        "I live in Chengdu",
+        # inside other words: no place
+        "在App平台中查进度",
+        "thanks, hkd is fine",
+        # also a mainland division or a common word: the region directory reads them
+        "我在新北区",
+        "我住沙田镇",
+        "Taoyuan county, Hunan",
+    ],
+)
+def test_other_words_and_mainland_places_are_not(text):
+    assert not OUTSIDE.named_in(text)
