@@ -26,7 +26,7 @@ MIN_ACCURACY = {"en": 0.92, "zh": 0.94}  # the floors of issue 11
 # Of the messages answered "that is not something I cover", how many really were not about
 # the card (a card question wrongly refused is the worse mistake), and of the real
 # out-of-scope questions, how many were refused instead of answered as a card topic.
-MIN_OUT_OF_SCOPE_PRECISION = {"en": 0.89, "zh": 0.93}
+MIN_OUT_OF_SCOPE_PRECISION = {"en": 0.89, "zh": 0.94}
 MIN_OUT_OF_SCOPE_RECALL = {"en": 0.97, "zh": 0.94}
 MIN_COMPOUND = {"en": 0.80, "zh": 0.88}  # every question of the message, in order
 MIN_FOLLOW_UPS = {"en": 0.72, "zh": 0.80}  # answered in the context of the previous turn
