@@ -11,9 +11,8 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from opencc import OpenCC
-
 from knowledge.base import DATA_DIR, _load
+from knowledge.regions import simplified
 from knowledge.schema import VocabularyFile
 
 
@@ -28,10 +27,9 @@ class OutsideTheMainland:
             r"\b" + r"\s*".join(map(re.escape, f.split())) + r"\b" for f in english
         ]
         self._pattern = re.compile("|".join(alternatives) or r"(?!)")
-        self._to_simplified = OpenCC("t2s")
 
     def named_in(self, text: str) -> bool:
-        return bool(self._pattern.search(self._to_simplified.convert(text).lower()))
+        return bool(self._pattern.search(simplified(text).lower()))
 
 
 def load_outside_the_mainland(data_dir: Path = DATA_DIR) -> OutsideTheMainland:
