@@ -282,10 +282,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     def _from_outside_the_mainland(self, text: str, intent: Dict[Text, Any]) -> bool:
         """The message only states a place or greets, and names a place in Hong Kong,
-        Macao or Taiwan. (Read as off topic, it stays so: "ferry from HK to Macau".)"""
-        return intent["name"] in NO_QUESTION_OF_THEIR_OWN and self._outside_the_mainland.named_in(
-            text
-        )
+        Macao or Taiwan, or is nothing but such a place ("臺北", read as off topic). Another
+        message read as off topic stays so: "ferry from HK to Macau"."""
+        outside = self._outside_the_mainland
+        if intent["name"] in NO_QUESTION_OF_THEIR_OWN:
+            return outside.named_in(text)
+        return outside.only_named(text)
 
     def _question_beside_places(
         self, tokens: Sequence[Token], ranking: List[Dict[Text, Any]]

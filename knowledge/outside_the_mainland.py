@@ -27,9 +27,15 @@ class OutsideTheMainland:
             r"\b" + r"\s*".join(map(re.escape, f.split())) + r"\b" for f in english
         ]
         self._pattern = re.compile("|".join(alternatives) or r"(?!)")
+        self._whole = re.compile(r"(?:" + "|".join(alternatives or [r"(?!)"]) + r")(?:人|市)?")
 
     def named_in(self, text: str) -> bool:
         return bool(self._pattern.search(simplified(text).lower()))
+
+    def only_named(self, text: str) -> bool:
+        """The message is nothing but such a place ("臺北", "Taipei", "高雄人")."""
+        words = re.sub(r"[\W_]+", " ", simplified(text).lower()).strip()
+        return bool(self._whole.fullmatch(words))
 
 
 def load_outside_the_mainland(data_dir: Path = DATA_DIR) -> OutsideTheMainland:

@@ -271,7 +271,7 @@ def test_a_story_read_as_off_topic_around_one_sure_question_gets_the_question(tr
     assert parsed.get("intent")["name"] == "ask_fees"
 
 
-@pytest.mark.parametrize("text", ["我在香港", "hi, Macau"])
+@pytest.mark.parametrize("text", ["我在香港", "hi, Macau", "臺北"])
 def test_only_a_place_in_hong_kong_macao_or_taiwan_gets_the_residents_answer(trained, nlp, text):
     assert classify(trained, nlp, text).get("intent")["name"] == "ask_foreigners"
 

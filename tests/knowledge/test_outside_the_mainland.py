@@ -41,3 +41,19 @@ def test_a_place_in_hong_kong_macao_or_taiwan_is_named(text):
 )
 def test_other_words_and_mainland_places_are_not(text):
     assert not OUTSIDE.named_in(text)
+
+
+@pytest.mark.parametrize(
+    "text, only",
+    [
+        ("臺北", True),
+        ("Taipei!", True),
+        ("高雄人", True),
+        ("hong kong", True),
+        ("香港天气", False),
+        ("ferry hk to macau", False),
+        ("台北101几点开门", False),
+    ],
+)
+def test_a_message_that_is_nothing_but_the_place(text, only):
+    assert OUTSIDE.only_named(text) is only
