@@ -10,10 +10,10 @@ each clause of a message on its own (components/questions.py): a message that as
 card questions ("Which office, and is there a fee?") gets both, in order, under
 `questions`; a message that states a place or greets and then asks one question, or
 tells a story that it reads only unsurely as off topic around one, is classified as that
-question; one that only states a place in Hong Kong, Macao or Taiwan, or greets from
-there, gets the answer for their residents. A message without words gets no intent, which the
-FallbackClassifier turns into nlu_fallback (Rasa's LogisticRegressionClassifier crashes
-on it). The model is saved with skops, and loading refuses any type skops does not
+question; one that only states a place in Hong Kong, Macao or Taiwan, greets from there
+or is nothing but such a place gets the answer for their residents. A message without
+words gets no intent, which the FallbackClassifier turns into nlu_fallback (Rasa's
+LogisticRegressionClassifier crashes on it). The model is saved with skops, and loading refuses any type skops does not
 trust beyond the ones listed here.
 """
 

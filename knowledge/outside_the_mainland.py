@@ -27,7 +27,7 @@ class OutsideTheMainland:
             r"\b" + r"\s*".join(map(re.escape, f.split())) + r"\b" for f in english
         ]
         self._pattern = re.compile("|".join(alternatives) or r"(?!)")
-        self._whole = re.compile(r"(?:" + "|".join(alternatives or [r"(?!)"]) + r")(?:人|市)?")
+        self._whole = re.compile(f"(?:{self._pattern.pattern})(?:人|市)?")
 
     def named_in(self, text: str) -> bool:
         return bool(self._pattern.search(simplified(text).lower()))
