@@ -117,6 +117,12 @@ def test_bureaus_are_named_after_the_division_s_kind(path, bureau):
         ("jinnan district", "天津市津南区"),
         ("Zhong County", "重庆市忠县"),
         ("Yiwu", "浙江省金华市义乌市"),
+        ("Xigaze", "西藏自治区日喀则市"),
+        ("Korla", "新疆维吾尔自治区巴音郭楞蒙古自治州库尔勒市"),
+        ("Golmud", "青海省海西蒙古族藏族自治州格尔木市"),
+        ("Shangri-La", "云南省迪庆藏族自治州香格里拉市"),
+        ("Shifang", "四川省德阳市什邡市"),
+        ("Artux", "新疆维吾尔自治区克孜勒苏柯尔克孜自治州阿图什市"),
     ],
 )
 def test_short_forms_romanisations_old_spellings_and_traditional_script(text, path):
