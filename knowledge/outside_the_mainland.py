@@ -19,7 +19,7 @@ from knowledge.schema import VocabularyFile
 class OutsideTheMainland:
     """Whether a message names a place in Hong Kong, Macao or Taiwan."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], saying_where: Iterable[str] = ()) -> None:
         forms = sorted({name.lower() for name in names if name}, key=len, reverse=True)
         chinese = [f for f in forms if not f.isascii()]
         english = [f for f in forms if f.isascii()]
@@ -27,17 +27,26 @@ class OutsideTheMainland:
             r"\b" + r"\s*".join(map(re.escape, f.split())) + r"\b" for f in english
         ]
         self._pattern = re.compile("|".join(alternatives) or r"(?!)")
-        self._whole = re.compile(f"(?:{self._pattern.pattern})(?:人|市)?")
+        # "i'm from" is written as the message's words are compared: "i m from"
+        leads = sorted({_words(w) for w in saying_where if w}, key=len, reverse=True)
+        lead = "|".join(r"\s*".join(map(re.escape, w.split())) for w in leads)
+        self._whole = re.compile(
+            (f"(?:(?:{lead})\\s*)?" if lead else "") + f"(?:{self._pattern.pattern})(?:人|市)?"
+        )
 
     def named_in(self, text: str) -> bool:
         return bool(self._pattern.search(simplified(text).lower()))
 
     def only_named(self, text: str) -> bool:
-        """The message is nothing but such a place ("臺北", "Taipei", "高雄人")."""
-        words = re.sub(r"[\W_]+", " ", simplified(text).lower()).strip()
-        return bool(self._whole.fullmatch(words))
+        """The message is nothing but such a place ("臺北", "Taipei", "高雄人"), or only
+        says one is from or lives there ("from Kaohsiung", "我来自高雄")."""
+        return bool(self._whole.fullmatch(_words(simplified(text))))
+
+
+def _words(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
 
 
 def load_outside_the_mainland(data_dir: Path = DATA_DIR) -> OutsideTheMainland:
     vocabulary = _load(Path(data_dir) / "vocabulary.yml", VocabularyFile)
-    return OutsideTheMainland(vocabulary.outside_the_mainland)
+    return OutsideTheMainland(vocabulary.outside_the_mainland, vocabulary.saying_where_one_is)

@@ -327,3 +327,4 @@ class VocabularyFile(BaseModel, extra=Extra.forbid):
     other_cards: Dict[str, List[str]] = {}
     card_mentions: List[str] = []
     outside_the_mainland: List[str] = []
+    saying_where_one_is: List[str] = []
