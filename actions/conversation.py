@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from actions.incoming import MAX_QUESTION_CHARS, unanswerable_reason
+from components.questions import asks_something
 from knowledge import KnowledgeBase, Region, Reply
 from knowledge.language import asks_only_for_language, reply_language, requested_text_language
 from knowledge.places import PlaceReading, read_places
@@ -126,8 +127,12 @@ def follow_up_topic(knowledge: KnowledgeBase, turn: Turn) -> Optional[str]:
     cue = knowledge.follow_up_topic(turn.text)
     if cue:
         return cue
-    # "what about Xiamen?", "天津呢": the previous question, for the place named now.
-    if turn.places.named and knowledge.topics[turn.previous_topic].regional:
+    # "what about Xiamen?", "天津呢": the previous question, for the place named now; after
+    # an answer that is the same everywhere, only if the message asks ("in Kunming too?"),
+    # since a place on its own then just says where the user is.
+    if turn.places.named and (
+        knowledge.topics[turn.previous_topic].regional or asks_something(turn.text)
+    ):
         return turn.previous_topic
     return None
 
@@ -161,7 +166,8 @@ def answer_topics(knowledge: KnowledgeBase, turn: Turn, topics: Sequence[str]) -
             turn.region if local else None,
             previous_topic=turn.previous_topic if index == 0 else topics[index - 1],
             text_language=turn.text_language,
-            local_note=local and topic == last_regional,
+            local_note=local and topic == (last_regional or topics[-1]),
+            general_here=bool(places.named) and not regional,
         )
         for index, topic in enumerate(topics)
     ]

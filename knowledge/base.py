@@ -162,13 +162,16 @@ class KnowledgeBase:
         previous_topic: Optional[str] = None,
         text_language: Optional[str] = None,
         local_note: bool = True,
+        general_here: bool = False,
     ) -> Reply:
         """The answer to a topic, refined for a region and for the topic asked before.
 
         `text_language` is the language of the statute's quoted words when the user asked
         for them in the other language ("Article 58 in Chinese?"); the rest of the reply
         stays in `language`. `local_note=False` leaves out the note on the local bureau
-        (the caller says something else about places instead).
+        (the caller says something else about places instead). `general_here` adds, to an
+        answer that is the same everywhere, that it holds in `region` and who handles the card
+        there (for a place asked about: "in Kunming too?").
         """
         topic = self.topics[topic_id]
         paragraphs = []
@@ -185,6 +188,10 @@ class KnowledgeBase:
             paragraphs.append(join_sentences(topic.caveat, language))
         if topic.regional and local_note:
             paragraphs.append(self.local_note(region, language))
+        elif local_note and region is not None and general_here:
+            paragraphs.append(
+                self._place_text(self._place_message(region, "general_here"), region, language)
+            )
         said += [*topic.answer, *topic.items, *topic.caveat]
         fact_ids = [statement.fact for statement in said]
         fact_ids += [self.law.articles[number].fact for number in topic.cites]

@@ -152,6 +152,9 @@ class Messages(BaseModel, extra=Extra.forbid):
     local_bureau: Localized
     local_bureau_county: Localized
     local_bureau_province: Localized
+    general_here: Localized
+    general_here_county: Localized
+    general_here_province: Localized
     which_place: Localized
     two_places: Localized
     role_hukou: Localized

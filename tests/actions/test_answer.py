@@ -84,6 +84,34 @@ def test_naming_the_region_after_a_general_answer_refines_that_answer():
     assert slots["region"] == WUHAN
 
 
+@pytest.mark.parametrize(
+    "text, language, holds_there",
+    [
+        ("in Kunming too?", "en", "This general answer holds in Kunming too"),
+        ("昆明呢", "zh", "在昆明市同样适用"),
+    ],
+)
+def test_asking_about_a_place_after_an_answer_that_is_the_same_everywhere(
+    text, language, holds_there
+):
+    message, slots = answer(
+        text, "inform_region", slots={"topic": "electronic_card", "language": language}
+    )
+    assert message["answer"]["topic"] == "electronic_card"
+    assert holds_there in message["text"]
+    assert message["answer"]["region"] == "530100"
+    assert slots["region"] == "530100"
+
+
+def test_a_place_alone_after_an_answer_that_is_the_same_everywhere_is_noted():
+    message, slots = answer(
+        "Kunming", "inform_region", slots={"topic": "electronic_card", "language": "en"}
+    )
+    assert message["answer"]["topic"] is None
+    assert "Got it, Kunming" in message["text"]
+    assert slots["region"] == "530100"
+
+
 def test_naming_the_region_first_is_acknowledged_with_the_bureau():
     message, slots = answer("我在上海", "inform_region", [region_entity("上海")])
     assert "上海市人力资源和社会保障局" in message["text"]
