@@ -21,6 +21,10 @@ FALLBACK_MESSAGE = "fallback"
 # ("hi, where do I apply?", "I'm in Taizhou. Where do I apply?").
 NO_QUESTION = ("greet", "thank", INFORM_REGION)
 FALLBACK_INTENT = "nlu_fallback"
+# What a message of emoji alone can say, if the classifier is this sure of it; any other
+# message without words gets the reply that asks for words.
+SAID_WITHOUT_WORDS = ("thank", "greet", "goodbye")
+WITHOUT_WORDS_CONFIDENCE = 0.5
 # Below this confidence a short message after an answer is read as a follow-up to it.
 FOLLOW_UP_CONFIDENCE = 0.5
 # What a follow-up leaning on the previous answer looks like: a few words.
@@ -90,6 +94,11 @@ def respond(knowledge: KnowledgeBase, turn: Turn) -> Tuple[Reply, Dict[str, Any]
     """The reply to a turn, and the slots to remember afterwards."""
     slots: Dict[str, Any] = {"language": turn.language}
     reason = unanswerable_reason(turn.text)
+    if reason == "no_words" and (
+        turn.intent in SAID_WITHOUT_WORDS and turn.confidence >= WITHOUT_WORDS_CONFIDENCE
+    ):
+        # "👍", "🙏", "👋": thanks or a greeting the classifier is sure of, not a question
+        reason = None
     if reason:
         return knowledge.message(reason, turn.language, max_chars=MAX_QUESTION_CHARS), slots
     places = turn.places

@@ -202,9 +202,16 @@ def test_bad_input_gets_a_polite_reply_and_changes_nothing_remembered(knowledge,
 
 
 def test_emoji_keep_the_language_of_the_conversation(knowledge):
-    message, slots = answer("👍", "thank", slots={"language": "zh"})
+    message, slots = answer("🧐", "out_of_scope", slots={"language": "zh"})
     assert slots["language"] == "zh"
     assert message["text"] == knowledge.messages.no_words.zh
+
+
+@pytest.mark.parametrize("text, intent", [("👍", "thank"), ("🙏🙏", "thank"), ("👋", "greet")])
+def test_emoji_that_thank_or_greet_get_the_conversational_reply(knowledge, text, intent):
+    message, _ = answer(text, intent, slots={"language": "en"})
+    reply = knowledge.messages.thank if intent == "thank" else knowledge.messages.greet
+    assert message["text"].startswith(reply.en)
 
 
 def test_markup_is_not_echoed_back():

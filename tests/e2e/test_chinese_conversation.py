@@ -65,5 +65,5 @@ def test_each_reply_is_in_the_language_of_its_message(assistant):
 def test_chinese_bad_input_gets_a_chinese_reply(assistant, knowledge):
     sender = f"zh-{uuid.uuid4().hex[:10]}"
     reply(assistant, sender, "你好")
-    emoji = reply(assistant, sender, "👍👍")
+    emoji = reply(assistant, sender, "🌀🌀")
     assert emoji["text"] == knowledge.messages.no_words.zh

@@ -73,7 +73,7 @@ def test_out_of_scope_says_what_the_assistant_covers(assistant, knowledge):
         ("", "empty_message"),
         ("   ", "empty_message"),
         ("\u0000\u0007\u001b", "empty_message"),
-        ("😀🙏👍", "no_words"),
+        ("🌀🚗💤", "no_words"),
         ("x" * 10_000, "too_long"),
     ],
 )
@@ -86,6 +86,14 @@ def test_bad_input_gets_a_polite_reply_and_the_conversation_goes_on(
     assert reply["text"]
     after = only_reply(assistant.say(sender, "what materials do I need?"))
     assert after["custom"]["topic"] == "materials"
+
+
+def test_thanks_in_emoji_after_an_answer_get_the_thanks_reply(assistant, knowledge):
+    sender = new_sender()
+    assistant.say(sender, "what materials do I need?")
+    reply = only_reply(assistant.say(sender, "🙏👍"))
+    assert reply["custom"]["message"] == "thank"
+    assert reply["text"] == knowledge.messages.thank.en
 
 
 def test_markup_is_answered_as_text_and_never_echoed(assistant):
