@@ -97,7 +97,7 @@ def respond(knowledge: KnowledgeBase, turn: Turn) -> Tuple[Reply, Dict[str, Any]
     if reason == "no_words" and (
         turn.intent in SAID_WITHOUT_WORDS and turn.confidence >= WITHOUT_WORDS_CONFIDENCE
     ):
-        # "👍", "🙏", "👋": thanks or a greeting the classifier is sure of, not a question
+        # "👍", "🙏", "👋": thanks, a greeting or a goodbye the classifier is sure of
         reason = None
     if reason:
         return knowledge.message(reason, turn.language, max_chars=MAX_QUESTION_CHARS), slots
@@ -176,7 +176,7 @@ def answer_topics(knowledge: KnowledgeBase, turn: Turn, topics: Sequence[str]) -
             previous_topic=turn.previous_topic if index == 0 else topics[index - 1],
             text_language=turn.text_language,
             local_note=local and topic == (last_regional or topics[-1]),
-            general_here=bool(places.named) and not regional,
+            general_here=bool(places.named),
         )
         for index, topic in enumerate(topics)
     ]
