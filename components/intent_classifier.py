@@ -11,7 +11,10 @@ card questions ("Which office, and is there a fee?") gets both, in order, under
 `questions`; a message that states a place or greets and then asks one question, or
 tells a story that it reads only unsurely as off topic around one, is classified as that
 question; one that only states a place in Hong Kong, Macao or Taiwan, greets from there
-or is nothing but such a place gets the answer for their residents. A message without
+or is nothing but such a place gets the answer for their residents; one that only names
+the card and asks nothing ("a question about my social security card") gets what the
+assistant can tell, one that only names another card ("metro card") is out of scope
+(knowledge/naming_only.py). A message without
 words gets no intent, which the FallbackClassifier turns into nlu_fallback (Rasa's
 LogisticRegressionClassifier crashes on it). The model is saved with skops, and loading refuses any type skops does not
 trust beyond the ones listed here.
@@ -38,6 +41,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from components.fingerprint import source_fingerprint
 from components.questions import QUESTIONS, asks_something, clauses
+from knowledge.naming_only import load_naming_only
 from knowledge.other_cards import load_other_cards
 from knowledge.outside_the_mainland import load_outside_the_mainland
 from spacy_pipeline.places import PLACE
@@ -76,6 +80,8 @@ PLACE_QUESTION_CONFIDENCE = 0.2
 # that the whole message also ranks (at PLACE_QUESTION_CONFIDENCE or more), gets that question:
 # "我家在中山路附近，补卡要带什么" is a question with a story around it, not chatter.
 UNSURE_OUT_OF_SCOPE = 0.5
+# The answer for a message that only names the card and asks nothing.
+ASKS_NOTHING = "ask_help"
 # The answer for a message that only names a place in Hong Kong, Macao or Taiwan.
 FROM_OUTSIDE_THE_MAINLAND = "ask_foreigners"
 # skops reads these as data; any other type it does not trust makes the model fail to load.
@@ -123,7 +129,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Its code: Rasa's training cache reuses a trained classifier only if it is unchanged."""
         return source_fingerprint(
-            "components.intent_classifier", "components.questions", "knowledge.other_cards"
+            "components.intent_classifier",
+            "components.questions",
+            "knowledge.other_cards",
+            "knowledge.naming_only",
         )
 
     @staticmethod
@@ -151,6 +160,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self.pipeline = pipeline or self._new_pipeline()
         self._other_cards = load_other_cards()
         self._outside_the_mainland = load_outside_the_mainland()
+        self._naming_only = load_naming_only()
 
     def _new_pipeline(self) -> Pipeline:
         features = FeatureUnion(
@@ -262,7 +272,17 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                     or self._card_question(ranking)
                     or intent
                 )
-            if len(questions) < 2 and self._other_cards.about_another_card(
+            if len(questions) < 2 and self._naming_only.the_card(text):
+                # "I have a question about my social security card", "社保卡的事": the card
+                # named and nothing asked, which the classifier reads as a topic the name
+                # is often asked with; what the assistant can tell is the answer
+                intent = {"name": ASKS_NOTHING, "confidence": 1.0}
+                ranking = [intent, *(c for c in ranking if c["name"] != intent["name"])]
+            elif len(questions) < 2 and self._naming_only.another_card(text):
+                # "metro card", "问一下驾驶证的事": another card named, nothing asked
+                intent = {"name": OUT_OF_SCOPE, "confidence": 1.0}
+                ranking = [intent, *(c for c in ranking if c["name"] != OUT_OF_SCOPE)]
+            elif len(questions) < 2 and self._other_cards.about_another_card(
                 message.get(TEXT) or "", intent["name"]
             ):
                 # "银行卡丢了怎么办": a lost card, but another one; a rule, not a guess, so

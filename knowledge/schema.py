@@ -331,3 +331,7 @@ class VocabularyFile(BaseModel, extra=Extra.forbid):
     card_mentions: List[str] = []
     outside_the_mainland: List[str] = []
     saying_where_one_is: List[str] = []
+    card_names: List[str] = []
+    asking_about: List[str] = []
+    asking_nothing: List[str] = []
+    wanting: List[str] = []

@@ -271,6 +271,16 @@ def test_a_story_read_as_off_topic_around_one_sure_question_gets_the_question(tr
     assert parsed.get("intent")["name"] == "ask_fees"
 
 
+@pytest.mark.parametrize("text", ["I have a question about my social security card", "社保卡的事"])
+def test_the_card_named_with_nothing_asked_gets_what_the_assistant_can_tell(trained, nlp, text):
+    assert classify(trained, nlp, text).get("intent")["name"] == "ask_help"
+
+
+@pytest.mark.parametrize("text", ["metro card", "你好，问一下驾驶证的事"])
+def test_another_card_named_with_nothing_asked_is_out_of_scope(trained, nlp, text):
+    assert classify(trained, nlp, text).get("intent")["name"] == "out_of_scope"
+
+
 @pytest.mark.parametrize("text", ["我在香港", "hi, Macau", "臺北"])
 def test_only_a_place_in_hong_kong_macao_or_taiwan_gets_the_residents_answer(trained, nlp, text):
     assert classify(trained, nlp, text).get("intent")["name"] == "ask_foreigners"
