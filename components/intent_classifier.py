@@ -14,10 +14,11 @@ question; one that only states a place in Hong Kong, Macao or Taiwan, greets fro
 or is nothing but such a place gets the answer for their residents; one that only names
 the card and asks nothing ("a question about my social security card") gets what the
 assistant can tell, one that only names another card ("metro card") is out of scope
-(knowledge/naming_only.py). A message without
-words gets no intent, which the FallbackClassifier turns into nlu_fallback (Rasa's
-LogisticRegressionClassifier crashes on it). The model is saved with skops, and loading refuses any type skops does not
-trust beyond the ones listed here.
+(knowledge/naming_only.py); one that is nothing but acknowledgements, leave-taking or a
+request for the menu ("awesome", "end chat", "菜单") is that (knowledge/whole_messages.py).
+A message without words gets no intent, which the FallbackClassifier turns into
+nlu_fallback (Rasa's LogisticRegressionClassifier crashes on it). The model is saved with
+skops, and loading refuses any type skops does not trust beyond the ones listed here.
 """
 
 import logging
@@ -44,6 +45,7 @@ from components.questions import QUESTIONS, asks_something, clauses
 from knowledge.naming_only import load_naming_only
 from knowledge.other_cards import load_other_cards
 from knowledge.outside_the_mainland import load_outside_the_mainland
+from knowledge.whole_messages import load_whole_messages
 from spacy_pipeline.places import PLACE
 
 logger = logging.getLogger(__name__)
@@ -133,6 +135,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "components.questions",
             "knowledge.other_cards",
             "knowledge.naming_only",
+            "knowledge.whole_messages",
         )
 
     @staticmethod
@@ -161,6 +164,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self._other_cards = load_other_cards()
         self._outside_the_mainland = load_outside_the_mainland()
         self._naming_only = load_naming_only()
+        self._whole_messages = load_whole_messages()
 
     def _new_pipeline(self) -> Pipeline:
         features = FeatureUnion(
@@ -272,33 +276,40 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                     or self._card_question(ranking)
                     or intent
                 )
-            if len(questions) < 2 and self._naming_only.the_card(text):
-                # "I have a question about my social security card", "社保卡的事": the card
-                # named and nothing asked, which the classifier reads as a topic the name
-                # is often asked with; what the assistant can tell is the answer
-                intent = {"name": ASKS_NOTHING, "confidence": 1.0}
-                ranking = [intent, *(c for c in ranking if c["name"] != intent["name"])]
-            elif len(questions) < 2 and self._naming_only.another_card(text):
-                # "metro card", "问一下驾驶证的事": another card named, nothing asked
-                intent = {"name": OUT_OF_SCOPE, "confidence": 1.0}
-                ranking = [intent, *(c for c in ranking if c["name"] != OUT_OF_SCOPE)]
-            elif len(questions) < 2 and self._other_cards.about_another_card(
-                message.get(TEXT) or "", intent["name"]
-            ):
-                # "银行卡丢了怎么办": a lost card, but another one; a rule, not a guess, so
-                # no follow-up to the previous answer either
-                intent = {"name": OUT_OF_SCOPE, "confidence": 1.0}
-                ranking = [intent, *(c for c in ranking if c["name"] != OUT_OF_SCOPE)]
-            elif len(questions) < 2 and self._from_outside_the_mainland(
-                message.get(TEXT) or "", intent
-            ):
-                # "我在香港", "hi, Macau": a place, but one where no mainland office issues
-                # the card; its residents' answer, a rule like the one above
-                intent = {"name": FROM_OUTSIDE_THE_MAINLAND, "confidence": 1.0}
-                ranking = [intent, *(c for c in ranking if c["name"] != intent["name"])]
+            ruled = (
+                None if len(questions) > 1 else self._rule(message.get(TEXT) or "", text, intent)
+            )
+            if ruled:
+                # a rule, not a guess: no follow-up to the previous answer either
+                intent = {"name": ruled, "confidence": 1.0}
+                ranking = [intent, *(c for c in ranking if c["name"] != ruled)]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+    def _rule(self, written: str, text: str, intent: Dict[Text, Any]) -> Optional[str]:
+        """The intent a rule gives a message that asks one thing or none, if one does;
+        `written` is the message as written, `text` its normalised words."""
+        whole = self._whole_messages.intent_of(text)
+        if whole:
+            # "awesome", "end chat", "menu", "太好了": nothing but a conversational phrase
+            return whole
+        if self._naming_only.the_card(text):
+            # "I have a question about my social security card", "社保卡的事": the card
+            # named and nothing asked, which the classifier reads as a topic the name is
+            # often asked with; what the assistant can tell is the answer
+            return ASKS_NOTHING
+        if self._naming_only.another_card(text):
+            # "metro card", "问一下驾驶证的事": another card named, nothing asked
+            return OUT_OF_SCOPE
+        if self._other_cards.about_another_card(written, intent["name"]):
+            # "银行卡丢了怎么办": a lost card, but another one
+            return OUT_OF_SCOPE
+        if self._from_outside_the_mainland(written, intent):
+            # "我在香港", "hi, Macau": a place, but one where no mainland office issues
+            # the card; its residents' answer
+            return FROM_OUTSIDE_THE_MAINLAND
+        return None
 
     def _from_outside_the_mainland(self, text: str, intent: Dict[Text, Any]) -> bool:
         """The message only states a place or greets, and names a place in Hong Kong,

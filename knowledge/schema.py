@@ -335,3 +335,4 @@ class VocabularyFile(BaseModel, extra=Extra.forbid):
     asking_about: List[str] = []
     asking_nothing: List[str] = []
     wanting: List[str] = []
+    whole_messages: Dict[str, List[str]] = {}

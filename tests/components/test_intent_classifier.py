@@ -276,6 +276,13 @@ def test_the_card_named_with_nothing_asked_gets_what_the_assistant_can_tell(trai
     assert classify(trained, nlp, text).get("intent")["name"] == "ask_help"
 
 
+@pytest.mark.parametrize(
+    "text, intent", [("awesome", "thank"), ("end chat", "goodbye"), ("菜单", "ask_help")]
+)
+def test_nothing_but_a_conversational_phrase_is_that_phrase_s_intent(trained, nlp, text, intent):
+    assert classify(trained, nlp, text).get("intent")["name"] == intent
+
+
 @pytest.mark.parametrize("text", ["metro card", "你好，问一下驾驶证的事"])
 def test_another_card_named_with_nothing_asked_is_out_of_scope(trained, nlp, text):
     assert classify(trained, nlp, text).get("intent")["name"] == "out_of_scope"

@@ -183,6 +183,9 @@ def test_article_58_is_shown_in_the_language_asked_for(
         # Hong Kong, Macao and Taiwan's own cards and travel
         ("en", "where do I renew my Hong Kong ID card?"),
         ("zh", "台灣健保卡不見了怎麼辦"),
+        # another card named, nothing asked
+        ("en", "hello, question re my SIM card"),
+        ("zh", "你好，问一下驾驶证的事"),
     ],
 )
 def test_other_subjects_get_the_out_of_scope_reply(assistant, knowledge, language, message):
@@ -206,3 +209,38 @@ def test_another_card_lost_after_an_answer_is_no_follow_up_to_it(
     reply = say(assistant, sender, message)
     assert reply["custom"]["topic"] is None
     assert reply["text"] == knowledge.messages.fallback.get(language)
+
+
+@pytest.mark.parametrize(
+    "language, message",
+    [
+        ("en", "I have a question about my social security card"),
+        ("en", "hi, quick q about my SSC 🙏"),
+        ("zh", "社保卡的事"),
+        ("zh", "你好，想問一下醫保卡"),
+    ],
+)
+def test_the_card_named_with_nothing_asked_gets_what_the_assistant_can_tell(
+    assistant, knowledge, language, message
+):
+    reply = say(assistant, new_sender("everyday"), message)
+    assert reply["custom"]["topic"] is None
+    assert reply["text"].startswith(knowledge.messages.help.get(language))
+
+
+@pytest.mark.parametrize(
+    "language, message, reply_to",
+    [
+        ("en", "awesome", "thank"),
+        ("zh", "太好了", "thank"),
+        ("en", "end chat", "goodbye"),
+        ("zh", "好的，拜拜", "goodbye"),
+    ],
+)
+def test_nothing_but_an_acknowledgement_or_leave_taking_gets_its_reply(
+    assistant, knowledge, language, message, reply_to
+):
+    sender = new_sender("everyday")
+    say(assistant, sender, "how do I apply for the card?" if language == "en" else "社保卡怎么申请")
+    reply = say(assistant, sender, message)
+    assert reply["text"].startswith(getattr(knowledge.messages, reply_to).get(language))
