@@ -51,3 +51,35 @@ def test_another_card_lost_broken_or_locked_is_about_that_card(text, intent):
 )
 def test_the_card_itself_or_another_topic_stays_the_card_s(text, intent):
     assert not OTHER_CARDS.about_another_card(text, intent)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("微信密码忘了登不上", "ask_card_password"),
+        ("forgot my alipay login password", "ask_card_password"),
+        ("12306客服电话多少", "ask_hotline"),
+        ("china mobile customer service number", "ask_hotline"),
+        ("我的快递到哪了", "ask_progress"),
+        ("电子驾照在哪里申领", "ask_electronic_card"),
+    ],
+)
+def test_another_account_number_or_thing_on_its_way_is_about_that(text, intent):
+    assert OTHER_CARDS.about_another_card(text, intent)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("支付宝里电子社保卡的密码忘了", "ask_card_password"),
+        (
+            "Which number should I call, my bank's customer service or a government one?",
+            "ask_hotline",
+        ),
+        ("社保卡银行客服电话", "ask_hotline"),
+        ("支付宝上怎么亮码", "ask_electronic_card"),
+        ("我的申请到哪一步了", "ask_progress"),
+    ],
+)
+def test_the_card_s_own_account_hotline_or_code_stays_the_card_s(text, intent):
+    assert not OTHER_CARDS.about_another_card(text, intent)
