@@ -100,6 +100,7 @@ class KnowledgeBase:
             _load(self.data_dir / "place_lookalikes.yml", LookalikesFile).words,
             # words, never a misspelt place: everyday pinyin and the card's own words
             [*self.pinyin_words, *(w.lower() for w in self.english_vocabulary)],
+            vocabulary.outside_the_mainland,
         )
         cues = _load(self.data_dir / "follow_ups.yml", FollowUpsFile).cues
         self._follow_up_cues = _follow_up_pattern(cues)

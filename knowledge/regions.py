@@ -217,6 +217,7 @@ class RegionDirectory:
         regions: Iterable[Region],
         lookalikes: Iterable[str] = (),
         pinyin_words: Iterable[str] = (),
+        outside_the_mainland: Iterable[str] = (),
     ) -> None:
         self.regions: Dict[str, Region] = {region.id: region for region in regions}
         # Everyday words in pinyin ("shenqing", 申请): words, never a misspelt place.
@@ -232,6 +233,11 @@ class RegionDirectory:
             for form in region.forms_en:
                 self._english.setdefault(normalise_english(form), []).append(region)
             self._by_pinyin.setdefault(normalise_english(region.pinyin), []).append(region)
+        # A short name that is also a place in Hong Kong, Macao or Taiwan names that place:
+        # 九龙 is Kowloon; 九龙县 in Sichuan is named in full.
+        for name in outside_the_mainland:
+            if name not in self._full_names:
+                self._chinese.pop(name, None)
         self._longest_chinese = max(map(len, self._chinese), default=0)
         self._longest_english = max(
             (len(form.split()) for r in self.regions.values() for form in r.forms_en), default=1

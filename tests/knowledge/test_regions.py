@@ -129,6 +129,16 @@ def test_short_forms_romanisations_old_spellings_and_traditional_script(text, pa
     assert reading(text).place == named(path)
 
 
+@pytest.mark.parametrize("text", ["九龍的社保卡在哪裡辦", "我住九龙"])
+def test_a_short_name_of_a_place_in_hong_kong_names_no_mainland_county(text):
+    # 九龙 is Kowloon; 九龙县 in Sichuan has the same short name
+    assert reading(text).place is None
+
+
+def test_that_county_named_in_full_is_still_found():
+    assert reading("四川九龙县").place == named("四川省甘孜藏族自治州九龙县")
+
+
 def test_a_county_level_place_is_answered_with_its_own_bureau_and_its_city():
     knowledge = load_knowledge()
     jiangyou = named("四川省绵阳市江油市")
