@@ -19,6 +19,7 @@ WHOLE = load_whole_messages()
         ("ok谢谢", "thank"),
         ("end chat", "goodbye"),
         ("ok thanks, bye", "goodbye"),
+        ("thanks, that's all for now", "goodbye"),
         ("好的，拜拜", "goodbye"),
         ("menu", "ask_help"),
         ("what are my choices?", "ask_help"),
