@@ -24,6 +24,8 @@ WHOLE = load_whole_messages()
         ("menu", "ask_help"),
         ("what are my choices?", "ask_help"),
         ("从头来", "ask_help"),
+        ("Do you speak English?", "ask_help"),
+        ("你会说英语吗", "ask_help"),
     ],
 )
 def test_nothing_but_conversational_phrases_is_their_intent(text, intent):
